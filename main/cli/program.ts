@@ -1,0 +1,76 @@
+import { Command, CommanderError } from 'commander';
+import type { CliContext } from './context.ts';
+import { createOutput } from './output.ts';
+import { exitCodeFor, EXIT } from './exit-codes.ts';
+import { registerServerCommands } from './server-commands.ts';
+import { registerSecretCommands } from './secret-commands.ts';
+import { registerTransferCommands } from './transfer-commands.ts';
+import { registerVaultCommands } from './vault-commands.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
+import { resolveDataDir } from '../lib/paths.ts';
+import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
+import { openHub, type Hub } from '../hub.ts';
+
+export interface RunOptions {
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/** Parses argv, runs one command, and returns the process exit code. Never throws. */
+export async function runCli(options: RunOptions): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const wantsJson = options.argv.includes('--json');
+  const out = createOutput(wantsJson, stdout, stderr);
+  let hub: Hub | undefined;
+  let exitCode: number = EXIT.ok;
+
+  const program = new Command('switchboard')
+    .description('One local MCP hub for every AI client on your machine.')
+    .option('--data-dir <dir>', 'data directory (default: $SWITCHBOARD_HOME or the platform app-data folder)')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const ctx: CliContext = {
+    out,
+    env,
+    stdin: options.stdin ?? process.stdin,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    async hub() {
+      if (!hub) {
+        const flag = program.opts<{ dataDir?: string }>().dataDir;
+        hub = await openHub({ dataDir: resolveDataDir({ flag, env }), env });
+      }
+      return hub;
+    },
+  };
+
+  registerServerCommands(program, ctx);
+  registerSecretCommands(program, ctx);
+  registerTransferCommands(program, ctx);
+  registerVaultCommands(program, ctx);
+  registerDoctorCommand(program, ctx);
+
+  try {
+    await program.parseAsync(options.argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const info = toErrorInfo(error);
+    out.failure(info);
+    return error instanceof SwitchboardError ? exitCodeFor(error.code) : EXIT.internal;
+  } finally {
+    hub?.close();
+  }
+}

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.ts';
+import { table } from './output.ts';
+import { readSecret } from './read-secret.ts';
+
+/** `switchboard secret …`: write-only per-server secrets; values are read from stdin, never argv, never shown. */
+export function registerSecretCommands(program: Command, ctx: CliContext): void {
+  const secret = program.command('secret').description("manage a server's secret variables (values are never shown)");
+
+  secret
+    .command('set')
+    .argument('<prefix>')
+    .argument('<name>', 'variable name, e.g. GITHUB_TOKEN')
+    .description('set a secret from stdin or a hidden prompt')
+    .action(async (prefix: string, name: string) => {
+      const hub = await ctx.hub();
+      hub.servers.get(prefix); // fail with NOT_FOUND before asking for a value
+      const value = await readSecret(`${prefix} ${name}: `, ctx.stdin);
+      const { declared } = hub.serverSecrets.set(prefix, name, value);
+      ctx.out.result({ prefix, name, isSet: true, declared }, () =>
+        declared ? `set ${name} for ${prefix} (declared it as a secret variable of ${prefix})` : `set ${name} for ${prefix}`,
+      );
+    });
+
+  secret
+    .command('unset')
+    .argument('<prefix>')
+    .argument('<name>')
+    .description('delete a secret')
+    .action(async (prefix: string, name: string) => {
+      const hub = await ctx.hub();
+      const removed = hub.serverSecrets.unset(prefix, name);
+      ctx.out.result({ prefix, name, removed }, () => (removed ? `unset ${name} for ${prefix}` : `${name} was not set for ${prefix}`));
+    });
+
+  secret
+    .command('list')
+    .argument('<prefix>')
+    .description('list secret names and whether each is set')
+    .action(async (prefix: string) => {
+      const hub = await ctx.hub();
+      const entries = hub.serverSecrets.list(prefix);
+      ctx.out.result(entries, () =>
+        entries.length === 0
+          ? `${prefix} has no secret variables`
+          : table([['NAME', 'STATE', 'REQUIRED'], ...entries.map((e) => [e.name, e.isSet ? 'set' : 'not set', e.required ? 'yes' : 'no'])]),
+      );
+    });
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.ts';
+
+/** `switchboard vault rotate`: re-encrypts every secret under a new data key in one transaction. */
+export function registerVaultCommands(program: Command, ctx: CliContext): void {
+  const vault = program.command('vault').description('the encrypted secret store');
+  vault
+    .command('rotate')
+    .description('re-encrypt every secret under a new data key (atomic: all or nothing)')
+    .action(async () => {
+      const hub = await ctx.hub();
+      const status = hub.vault().rotate();
+      ctx.out.result(status, () => `rotated: ${status.secretCount} secrets now under key ${status.keyId} (${status.provider})`);
+    });
+  vault
+    .command('status')
+    .description('which key store protects the vault, and whether it is reachable')
+    .action(async () => {
+      const hub = await ctx.hub();
+      const status = hub.vault().status();
+      ctx.out.result(status, () => `vault: ${status.provider}, key ${status.keyId ?? '(none yet)'}, ${status.secretCount} secrets`);
+    });
+}

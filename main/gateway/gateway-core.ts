@@ -1,0 +1,35 @@
+import type { Server } from '@modelcontextprotocol/server';
+
+/**
+ * The seam between the HTTP front (main/gateway/http/) and the aggregation core (main/gateway/core/).
+ * The front authenticates, picks a scope and an era; the core builds an SDK Server whose handlers
+ * answer from the cached catalog and route calls through the upstream pool.
+ */
+
+/** Who is calling: resolved from the bearer token by the front. */
+export interface CallerIdentity {
+  /** Id of the client token used (for call log and toolset binding); undefined for the local bridge. */
+  tokenId?: string;
+  /** Human name of the client app ("cursor", "claude-desktop") for activity views. */
+  clientName: string;
+}
+
+/** What one downstream connection may see. */
+export type GatewayScope =
+  /** `/mcp`: every enabled server, tools namespaced as `<prefix>__<name>`. */
+  | { kind: 'all'; caller: CallerIdentity }
+  /** `/mcp/<prefix>`: one server with its original names. */
+  | { kind: 'server'; prefix: string; caller: CallerIdentity };
+
+export type ProtocolEra = 'legacy' | 'modern';
+
+export interface GatewayCore {
+  /** Builds a fresh SDK Server for one legacy session, or one modern request, in `scope`. */
+  createServer(scope: GatewayScope, era: ProtocolEra): Server;
+  /** True when `prefix` names an existing server (the front answers 404 for unknown per-server routes). */
+  hasServer(prefix: string): boolean;
+  /** Fires (debounced) when the aggregate tools/prompts/resources change; modern-era fronts publish it. */
+  onListChanged(listener: (change: { tools: boolean; prompts: boolean; resources: boolean }) => void): () => void;
+  /** Flushes the call log and detaches from the pool. */
+  close(): Promise<void>;
+}

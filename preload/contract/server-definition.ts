@@ -1,0 +1,236 @@
+import { z } from 'zod';
+
+/**
+ * THE server definition schema. Every entry point (CLI, IPC, web mode, import, catalog) validates with it,
+ * so a definition means the same thing wherever it came from. It carries no secret values, ever.
+ */
+
+/** Exposed tool names are `<prefix>__<tool>` within 64 characters; a short prefix leaves room for the tool. */
+export const PREFIX_MAX_LENGTH = 24;
+
+/** A string field whose absence reads "is required" rather than a type error. */
+function requiredString(what = 'is required') {
+  return z.string({ error: (issue) => (issue.input === undefined ? what : 'must be a string') });
+}
+
+export const PrefixSchema = requiredString()
+  .min(1, 'is required')
+  .max(PREFIX_MAX_LENGTH, `must be at most ${PREFIX_MAX_LENGTH} characters so "prefix__tool" fits name limits`)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must start with a lowercase letter or digit and use only a-z, 0-9, "-" and "_"')
+  .refine((p) => !p.includes('__'), 'must not contain "__" (it separates the prefix from the tool name)')
+  .refine((p) => !/[-_]$/.test(p), 'must not end with "-" or "_"');
+
+export const EnvNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name (letters, digits, "_"; not starting with a digit)')
+  .max(128, 'must be at most 128 characters');
+
+// RFC 9110 token characters.
+const HeaderNameSchema = z
+  .string()
+  .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid HTTP header name (no spaces, colons or control characters)');
+
+// Header values may not contain CR/LF (header injection) or other control characters.
+const HeaderValueSchema = z.string().regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters');
+
+/** Headers that carry credentials must take their value from a (secret) variable, never a literal. */
+export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'];
+
+export const EnvVarSpecSchema = z
+  .strictObject(
+    {
+    name: EnvNameSchema,
+    description: z.string().max(500).optional(),
+    required: z.boolean().default(true),
+    secret: z.boolean().default(true),
+    default: z.string().max(4096).optional(),
+    },
+    { error: unknownFieldError },
+  )
+  .refine((spec) => !(spec.secret && spec.default !== undefined), {
+    message: 'a secret variable cannot have a default value (defaults are stored in plain text)',
+    path: ['default'],
+  });
+
+/**
+ * Zod reports a bad record key as "Invalid key in record"; name the key and say why instead
+ * (the issue's path already ends with the key, the message repeats it for people reading logs).
+ */
+function invalidKeyError(what: string) {
+  return (issue: { code?: string; input?: unknown; issues?: readonly { message: string }[] }) => {
+    if (issue.code !== 'invalid_key') return undefined;
+    const why = issue.issues?.map((i) => i.message).join('; ') || 'is not allowed';
+    return `${what} "${String(issue.input)}" is invalid: it ${why}`;
+  };
+}
+
+/** Strict objects report every unknown key in one issue; `definitionIssues` splits it per field. */
+function unknownFieldError(issue: { code?: string }) {
+  return issue.code === 'unrecognized_keys' ? 'is not a known field' : undefined;
+}
+
+const absolutePathPattern = /^(\/|[A-Za-z]:[\\/]|\\\\|\$\{)/;
+
+const common = {
+  prefix: PrefixSchema,
+  name: requiredString().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  description: z.string().max(2000).optional(),
+  enabled: z.boolean().default(true),
+  /** Keep a stdio server running even when idle (skips idle stop). */
+  keepRunning: z.boolean().default(false),
+  envVars: z.array(EnvVarSpecSchema).max(100).default([]),
+};
+
+export const StdioServerSchema = z.strictObject(
+  {
+    ...common,
+    transport: z.literal('stdio'),
+    command: requiredString('is required for a stdio server').trim().min(1, 'is required for a stdio server'),
+    args: z.array(z.string()).max(256).default([]),
+    cwd: z.string().regex(absolutePathPattern, 'must be an absolute path').optional(),
+    env: z.record(EnvNameSchema, z.string().max(32_768), { error: invalidKeyError('environment variable name') }).default({}),
+  },
+  { error: unknownFieldError },
+);
+
+const HttpUrlSchema = requiredString('is required for a remote server')
+  .trim()
+  .min(1, 'is required for a remote server')
+  .refine(isHttpUrl, 'must be an http:// or https:// URL')
+  .refine((u) => !hasUserInfo(u), 'must not contain a user name or password; put credentials in a secret variable');
+
+export const RemoteServerSchema = z
+  .strictObject(
+    {
+      ...common,
+      transport: z.enum(['http', 'sse']),
+      url: HttpUrlSchema,
+      headers: z.record(HeaderNameSchema, HeaderValueSchema, { error: invalidKeyError('header name') }).default({}),
+    },
+    { error: unknownFieldError },
+  )
+  .superRefine((def, ctx) => {
+    for (const [name, value] of Object.entries(def.headers)) {
+      if (CREDENTIAL_HEADERS.includes(name.toLowerCase()) && findReferences(value).length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headers', name],
+          message: `carries a credential: declare a secret variable and use \${NAME} in the value instead of a literal`,
+        });
+      }
+    }
+  });
+
+/** A server definition as entered by a person or a file (defaults not yet applied are filled by parsing). */
+export const ServerDefinitionSchema = z
+  .discriminatedUnion('transport', [StdioServerSchema, RemoteServerSchema], {
+    error: (issue) => {
+      // Typed as union-only, but a non-object input arrives here as invalid_type.
+      if ((issue.code as string) === 'invalid_type') return 'must be an object describing a server';
+      const input = issue.input as { transport?: unknown } | undefined;
+      return input?.transport === undefined
+        ? 'is required: "stdio", "http" or "sse"'
+        : 'must be "stdio", "http" or "sse"';
+    },
+  })
+  .superRefine((def, ctx) => {
+    const declared = new Set<string>();
+    def.envVars.forEach((spec, i) => {
+      if (declared.has(spec.name)) {
+        ctx.addIssue({ code: 'custom', path: ['envVars', i, 'name'], message: `declares "${spec.name}" twice` });
+      }
+      declared.add(spec.name);
+    });
+    for (const { path, value } of templatedFields(def)) {
+      for (const ref of findReferences(value)) {
+        if (!declared.has(ref)) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `references \${${ref}}, which is not a declared variable (add it under envVars)`,
+          });
+        }
+      }
+    }
+  });
+
+export type ServerDefinitionInput = z.input<typeof ServerDefinitionSchema>;
+export type ServerDefinition = z.output<typeof ServerDefinitionSchema>;
+export type StdioServerDefinition = z.output<typeof StdioServerSchema>;
+export type RemoteServerDefinition = z.output<typeof RemoteServerSchema>;
+export type EnvVarSpec = z.output<typeof EnvVarSpecSchema>;
+export type Transport = ServerDefinition['transport'];
+
+/** A stored definition: what was validated plus bookkeeping. */
+export type StoredServer = ServerDefinition & { createdAt: string; updatedAt: string };
+
+/** Every string field of a definition that may contain `${NAME}` references, with its path. */
+export function templatedFields(def: ServerDefinition): { path: (string | number)[]; value: string }[] {
+  if (def.transport === 'stdio') {
+    return [
+      { path: ['command'], value: def.command },
+      ...def.args.map((value, i) => ({ path: ['args', i], value })),
+      ...(def.cwd === undefined ? [] : [{ path: ['cwd'], value: def.cwd }]),
+      ...Object.entries(def.env).map(([k, value]) => ({ path: ['env', k], value })),
+    ];
+  }
+  return [
+    { path: ['url'], value: def.url },
+    ...Object.entries(def.headers).map(([k, value]) => ({ path: ['headers', k], value })),
+  ];
+}
+
+/** Names referenced as `${NAME}` in `text`; `$${` is an escaped literal `${`. */
+export function findReferences(text: string): string[] {
+  const refs: string[] = [];
+  for (const match of text.matchAll(/\$?\$\{([^}]*)\}/g)) {
+    if (match[0].startsWith('$$')) continue;
+    refs.push(match[1] ?? '');
+  }
+  return refs;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function hasUserInfo(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** One problem with a definition, located by its field path (`['headers', 'Authorization']`). */
+export interface DefinitionIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The issues of a failed parse, one per field: an unknown-keys issue becomes one issue per unknown key. */
+export function definitionIssues(error: z.ZodError): DefinitionIssue[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map((key) => (typeof key === 'number' ? key : String(key)));
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key], message: issue.message }));
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+/** Formats a field path for people: `envVars.0.name`, or `(definition)` for the whole thing. */
+export function formatIssuePath(path: readonly (string | number)[]): string {
+  return path.length ? path.join('.') : '(definition)';
+}
+
+/** One line per problem, each naming the field path: `headers.Authorization: carries a credential…`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return definitionIssues(error).map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
+}
