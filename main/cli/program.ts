@@ -7,6 +7,9 @@ import { registerSecretCommands } from './secret-commands.ts';
 import { registerTransferCommands } from './transfer-commands.ts';
 import { registerVaultCommands } from './vault-commands.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
+import { registerServeCommand } from './serve-command.ts';
+import { registerBridgeCommand } from './bridge-command.ts';
+import { registerTokenCommands } from './token-commands.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
 import { openHub, type Hub } from '../hub.ts';
@@ -33,6 +36,10 @@ export async function runCli(options: RunOptions): Promise<number> {
     .description('One local MCP hub for every AI client on your machine.')
     .option('--data-dir <dir>', 'data directory (default: $SWITCHBOARD_HOME or the platform app-data folder)')
     .option('--json', 'machine-readable output')
+    .option(
+      '--vault-passphrase-file <file>',
+      'unlock the vault with a passphrase from this file instead of the OS keyring',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
@@ -46,8 +53,12 @@ export async function runCli(options: RunOptions): Promise<number> {
     },
     async hub() {
       if (!hub) {
-        const flag = program.opts<{ dataDir?: string }>().dataDir;
-        hub = await openHub({ dataDir: resolveDataDir({ flag, env }), env });
+        const opts = program.opts<{ dataDir?: string; vaultPassphraseFile?: string }>();
+        hub = openHub({
+          dataDir: resolveDataDir({ flag: opts.dataDir, env }),
+          env,
+          ...(opts.vaultPassphraseFile === undefined ? {} : { passphraseFile: opts.vaultPassphraseFile }),
+        });
       }
       return hub;
     },
@@ -58,6 +69,9 @@ export async function runCli(options: RunOptions): Promise<number> {
   registerTransferCommands(program, ctx);
   registerVaultCommands(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerBridgeCommand(program, ctx);
+  registerTokenCommands(program, ctx);
 
   try {
     await program.parseAsync(options.argv, { from: 'user' });

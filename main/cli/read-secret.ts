@@ -7,7 +7,8 @@ import { SwitchboardError } from '../lib/errors.ts';
  */
 export async function readSecret(prompt: string, input: NodeJS.ReadStream = process.stdin): Promise<string> {
   const value = input.isTTY ? await promptHidden(prompt, input) : await readAll(input);
-  if (value === '') throw new SwitchboardError('USAGE', 'No secret value given: pipe it on stdin or type it at the prompt.');
+  if (value === '')
+    throw new SwitchboardError('USAGE', 'No secret value given: pipe it on stdin or type it at the prompt.');
   return value;
 }
 
@@ -15,7 +16,9 @@ async function readAll(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   // `echo value |` adds one newline that is not part of the secret.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function promptHidden(prompt: string, input: NodeJS.ReadStream): Promise<string> {

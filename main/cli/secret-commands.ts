@@ -5,7 +5,9 @@ import { readSecret } from './read-secret.ts';
 
 /** `switchboard secret …`: write-only per-server secrets; values are read from stdin, never argv, never shown. */
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
-  const secret = program.command('secret').description("manage a server's secret variables (values are never shown)");
+  const secret = program
+    .command('secret')
+    .description("manage a server's secret variables (values are never shown)");
 
   secret
     .command('set')
@@ -14,11 +16,15 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .description('set a secret from stdin or a hidden prompt')
     .action(async (prefix: string, name: string) => {
       const hub = await ctx.hub();
-      hub.servers.get(prefix); // fail with NOT_FOUND before asking for a value
+      // Fail with NOT_FOUND or VAULT_UNAVAILABLE before asking for a value the person would then lose.
+      const spec = hub.registry.servers.get(prefix).envVars.find((v) => v.name === name);
+      if (spec?.secret !== false) hub.vault.unlock();
       const value = await readSecret(`${prefix} ${name}: `, ctx.stdin);
-      const { declared } = hub.serverSecrets.set(prefix, name, value);
-      ctx.out.result({ prefix, name, isSet: true, declared }, () =>
-        declared ? `set ${name} for ${prefix} (declared it as a secret variable of ${prefix})` : `set ${name} for ${prefix}`,
+      const { declared, secret } = hub.variables.set(prefix, name, value);
+      ctx.out.result({ prefix, name, isSet: true, secret, declared }, () =>
+        declared
+          ? `set ${name} for ${prefix} (declared it as a secret variable of ${prefix})`
+          : `set ${name} for ${prefix}`,
       );
     });
 
@@ -29,8 +35,10 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .description('delete a secret')
     .action(async (prefix: string, name: string) => {
       const hub = await ctx.hub();
-      const removed = hub.serverSecrets.unset(prefix, name);
-      ctx.out.result({ prefix, name, removed }, () => (removed ? `unset ${name} for ${prefix}` : `${name} was not set for ${prefix}`));
+      const removed = hub.variables.unset(prefix, name);
+      ctx.out.result({ prefix, name, removed }, () =>
+        removed ? `unset ${name} for ${prefix}` : `${name} was not set for ${prefix}`,
+      );
     });
 
   secret
@@ -39,11 +47,19 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .description('list secret names and whether each is set')
     .action(async (prefix: string) => {
       const hub = await ctx.hub();
-      const entries = hub.serverSecrets.list(prefix);
+      const entries = hub.variables.list(prefix);
       ctx.out.result(entries, () =>
         entries.length === 0
-          ? `${prefix} has no secret variables`
-          : table([['NAME', 'STATE', 'REQUIRED'], ...entries.map((e) => [e.name, e.isSet ? 'set' : 'not set', e.required ? 'yes' : 'no'])]),
+          ? `${prefix} declares no variables`
+          : table([
+              ['NAME', 'KIND', 'STATE', 'REQUIRED'],
+              ...entries.map((e) => [
+                e.name,
+                e.secret ? 'secret' : 'plain',
+                e.isSet ? 'set' : e.hasDefault ? 'default' : 'not set',
+                e.required ? 'yes' : 'no',
+              ]),
+            ]),
       );
     });
 }

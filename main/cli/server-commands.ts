@@ -27,21 +27,33 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .argument('<prefix>', 'short unique name; tools are exposed as PREFIX__tool')
     .argument('[command...]', 'for stdio servers: the command and its arguments, after --')
     .option('--name <name>', 'display name (defaults to the prefix)')
-    .option('--env <K=V>', 'environment variable for a stdio server (repeatable; not for secrets)', collect, [])
+    .option(
+      '--env <K=V>',
+      'environment variable for a stdio server (repeatable; not for secrets)',
+      collect,
+      [],
+    )
     .option('--cwd <dir>', 'working directory for a stdio server (absolute path)')
     .option('--url <url>', 'URL of a remote server')
     .option('--transport <kind>', 'remote transport: http (Streamable HTTP, default) or sse (legacy)')
     .option('--header <"K: V">', 'static non-secret header for a remote server (repeatable)', collect, [])
-    .option('--secret-var <NAME>', 'declare a required secret variable; set it with `secret set` (repeatable)', collect, [])
+    .option(
+      '--secret-var <NAME>',
+      'declare a required secret variable; set it with `secret set` (repeatable)',
+      collect,
+      [],
+    )
     .option('--disabled', 'add it switched off')
     .option('--keep-running', 'never stop this stdio server for being idle')
     .action(async (prefix: string, command: string[], opts: AddOptions) => {
       const input = buildDefinition(prefix, command, opts);
       const hub = await ctx.hub();
-      const stored = hub.servers.add(input);
+      const stored = hub.registry.servers.add(input);
       ctx.out.result(stored, () => `added ${stored.prefix} (${stored.transport})`);
       if (opts.secretVar.length > 0) {
-        ctx.out.note(`set its secrets with: ${opts.secretVar.map((v) => `switchboard secret set ${prefix} ${v}`).join('; ')}`);
+        ctx.out.note(
+          `set its secrets with: ${opts.secretVar.map((v) => `switchboard secret set ${prefix} ${v}`).join('; ')}`,
+        );
       }
     });
 
@@ -50,7 +62,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .description('list servers')
     .action(async () => {
       const hub = await ctx.hub();
-      const servers = hub.servers.list();
+      const servers = hub.registry.servers.list();
       ctx.out.result(servers, () =>
         servers.length === 0
           ? 'no servers yet: add one with `switchboard server add`'
@@ -67,7 +79,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .description('show one server definition (never secret values)')
     .action(async (prefix: string) => {
       const hub = await ctx.hub();
-      const stored = hub.servers.get(prefix);
+      const stored = hub.registry.servers.get(prefix);
       ctx.out.result(stored, () => JSON.stringify(stored, null, 2));
     });
 
@@ -77,7 +89,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .description('remove a server and every secret stored for it')
     .action(async (prefix: string) => {
       const hub = await ctx.hub();
-      hub.removeServer(prefix);
+      hub.variables.removeServer(prefix);
       ctx.out.result({ removed: prefix }, () => `removed ${prefix}`);
     });
 
@@ -91,7 +103,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
       .description(`${verb} a server`)
       .action(async (prefix: string) => {
         const hub = await ctx.hub();
-        const stored = hub.servers.setEnabled(prefix, enabled);
+        const stored = hub.registry.servers.setEnabled(prefix, enabled);
         ctx.out.result(stored, () => `${prefix} ${enabled ? 'enabled' : 'disabled'}`);
       });
   }
@@ -99,9 +111,16 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
 
 function buildDefinition(prefix: string, command: string[], opts: AddOptions): ServerDefinitionInput {
   const envVars = opts.secretVar.map((name) => ({ name, required: true, secret: true }));
-  const common = { prefix, name: opts.name ?? prefix, enabled: !opts.disabled, keepRunning: !!opts.keepRunning, envVars };
+  const common = {
+    prefix,
+    name: opts.name ?? prefix,
+    enabled: !opts.disabled,
+    keepRunning: !!opts.keepRunning,
+    envVars,
+  };
   if (opts.url !== undefined) {
-    if (command.length > 0) throw new SwitchboardError('USAGE', 'give either --url or a command after --, not both');
+    if (command.length > 0)
+      throw new SwitchboardError('USAGE', 'give either --url or a command after --, not both');
     const transport = opts.transport ?? 'http';
     if (transport !== 'http' && transport !== 'sse') {
       throw new SwitchboardError('USAGE', `--transport must be "http" or "sse", not "${transport}"`);
@@ -113,7 +132,10 @@ function buildDefinition(prefix: string, command: string[], opts: AddOptions): S
   }
   const [executable, ...args] = command;
   if (executable === undefined) {
-    throw new SwitchboardError('USAGE', 'give the command after --, e.g. `server add fs -- npx -y @modelcontextprotocol/server-filesystem ~/`, or --url URL');
+    throw new SwitchboardError(
+      'USAGE',
+      'give the command after --, e.g. `server add fs -- npx -y @modelcontextprotocol/server-filesystem ~/`, or --url URL',
+    );
   }
   return {
     ...common,

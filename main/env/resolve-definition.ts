@@ -16,16 +16,26 @@ export type ResolvedServer =
   | { transport: 'http' | 'sse'; url: string; headers: Record<string, string> };
 
 export type Resolution =
-  | { ok: true; server: ResolvedServer; /** Values that must be redacted wherever output can show them. */ secrets: string[] }
+  | {
+      ok: true;
+      server: ResolvedServer;
+      /** Values that must be redacted wherever output can show them. */ secrets: string[];
+    }
   | { ok: false; missing: string[] };
 
 /** Value of each variable: the user's value, else the definition's default; undefined when neither exists. */
-export function effectiveValues(specs: EnvVarSpec[], userValues: Record<string, string | undefined>): Record<string, string | undefined> {
+export function effectiveValues(
+  specs: EnvVarSpec[],
+  userValues: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   return Object.fromEntries(specs.map((spec) => [spec.name, userValues[spec.name] ?? spec.default]));
 }
 
 /** Names of required variables, and of referenced ones, that have no value. */
-export function missingVariables(def: ServerDefinition, values: Record<string, string | undefined>): string[] {
+export function missingVariables(
+  def: ServerDefinition,
+  values: Record<string, string | undefined>,
+): string[] {
   const referenced = new Set(referencedNames(def));
   return def.envVars
     .filter((spec) => (spec.required || referenced.has(spec.name)) && values[spec.name] === undefined)
@@ -33,16 +43,24 @@ export function missingVariables(def: ServerDefinition, values: Record<string, s
 }
 
 /** Resolves a definition, or lists exactly which variables are missing; never returns unresolved placeholders. */
-export function resolveDefinition(def: ServerDefinition, userValues: Record<string, string | undefined>): Resolution {
+export function resolveDefinition(
+  def: ServerDefinition,
+  userValues: Record<string, string | undefined>,
+): Resolution {
   const values = effectiveValues(def.envVars, userValues);
   const missing = missingVariables(def, values);
   if (missing.length > 0) return { ok: false, missing };
   const sub = (text: string) => substitute(text, values);
-  const secrets = def.envVars.filter((s) => s.secret).map((s) => values[s.name]).filter((v): v is string => v !== undefined);
+  const secrets = def.envVars
+    .filter((s) => s.secret)
+    .map((s) => values[s.name])
+    .filter((v): v is string => v !== undefined);
 
   if (def.transport === 'stdio') {
     const declared = Object.fromEntries(
-      def.envVars.flatMap((spec) => (values[spec.name] === undefined ? [] : [[spec.name, values[spec.name] as string]])),
+      def.envVars.flatMap((spec) =>
+        values[spec.name] === undefined ? [] : [[spec.name, values[spec.name] as string]],
+      ),
     );
     const explicit = Object.fromEntries(Object.entries(def.env).map(([k, v]) => [k, sub(v)]));
     return {

@@ -61,9 +61,13 @@ export function openDatabase(options: OpenDatabaseOptions): RegistryDatabase {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new SwitchboardError('DB_ERROR', `cannot create the folder for the database ${file}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new SwitchboardError(
+      'DB_ERROR',
+      `cannot create the folder for the database ${file}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   assertLooksLikeSqlite(file);
   createPrivateFile(file);
@@ -76,7 +80,11 @@ export function openDatabase(options: OpenDatabaseOptions): RegistryDatabase {
     if (version > appVersion) {
       connection.close();
       const reason = newerThanAppError(file, version, appVersion);
-      log.warn('database is newer than this app; opened read-only', { file, schema: version, app: appVersion });
+      log.warn('database is newer than this app; opened read-only', {
+        file,
+        schema: version,
+        app: appVersion,
+      });
       return wrap(openConnection(file, true), file, version, appVersion, reason);
     }
 
@@ -101,7 +109,9 @@ export function toDbError(error: unknown, file: string): SwitchboardError {
   const code = sqliteCode(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code.startsWith('SQLITE_READONLY')) {
-    return new SwitchboardError('DB_READ_ONLY', `the database is read-only (${message}): ${file}`, { cause: error });
+    return new SwitchboardError('DB_READ_ONLY', `the database is read-only (${message}): ${file}`, {
+      cause: error,
+    });
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return damagedError(file, message, error);
@@ -113,7 +123,11 @@ export function toDbError(error: unknown, file: string): SwitchboardError {
       { cause: error },
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_IOERR')) {
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_IOERR')
+  ) {
     return new SwitchboardError(
       'DB_ERROR',
       `cannot open or write the database ${file} (${message}); check that the folder exists and is writable`,
@@ -179,7 +193,8 @@ function wrap(
     appSchemaVersion,
     readOnlyReason,
     assertWritable() {
-      if (readOnlyReason) throw new SwitchboardError('DB_READ_ONLY', readOnlyReason.message, { cause: readOnlyReason });
+      if (readOnlyReason)
+        throw new SwitchboardError('DB_READ_ONLY', readOnlyReason.message, { cause: readOnlyReason });
     },
     close() {
       if (!connection.open) return;
@@ -221,7 +236,8 @@ function assertLooksLikeSqlite(file: string): void {
     const header = Buffer.alloc(SQLITE_HEADER.length);
     const read = fs.readSync(fd, header, 0, header.length, 0);
     // An empty file is a valid empty database to SQLite.
-    if (read > 0 && !header.equals(SQLITE_HEADER)) throw damagedError(file, 'it does not start with the SQLite header');
+    if (read > 0 && !header.equals(SQLITE_HEADER))
+      throw damagedError(file, 'it does not start with the SQLite header');
   } finally {
     fs.closeSync(fd);
   }

@@ -56,7 +56,9 @@ export function latestVersion(migrations: readonly Migration[]): number {
 /** The database's schema version: the highest recorded migration, 0 when nothing was ever applied. Read-only. */
 export function readSchemaVersion(db: Database): number {
   if (!hasMigrationsTable(db)) return 0;
-  const row = db.prepare(`SELECT max(version) AS version FROM ${MIGRATIONS_TABLE}`).get() as { version: unknown };
+  const row = db.prepare(`SELECT max(version) AS version FROM ${MIGRATIONS_TABLE}`).get() as {
+    version: unknown;
+  };
   return typeof row.version === 'number' ? row.version : 0;
 }
 
@@ -123,7 +125,10 @@ export function runMigrations(
 }
 
 function hasMigrationsTable(db: Database): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(MIGRATIONS_TABLE) !== undefined;
+  return (
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(MIGRATIONS_TABLE) !==
+    undefined
+  );
 }
 
 function ensureMigrationsTable(db: Database): void {

@@ -3,7 +3,11 @@ import type { Clock } from '../lib/clock.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
-import type { DefinitionIssue, ServerDefinition, StoredServer } from '../../preload/contract/server-definition.ts';
+import type {
+  DefinitionIssue,
+  ServerDefinition,
+  StoredServer,
+} from '../../preload/contract/server-definition.ts';
 import {
   definitionIssues,
   formatIssuePath,
@@ -75,10 +79,14 @@ const EnvValueSchema = z
   .max(ENV_VALUE_MAX_LENGTH, `must be at most ${ENV_VALUE_MAX_LENGTH} characters`)
   .refine((v) => !v.includes('\0'), 'must not contain NUL characters');
 
-type ReadResult = { ok: true; id: number; server: StoredServer } | { ok: false; prefix: string; error: SwitchboardError };
+type ReadResult =
+  { ok: true; id: number; server: StoredServer } | { ok: false; prefix: string; error: SwitchboardError };
 
 /** The registry's servers and their non-secret per-user values, over an open RegistryDatabase. */
-export function createServerRepository(database: RegistryDatabase, deps: ServerRepositoryDeps): ServerRepository {
+export function createServerRepository(
+  database: RegistryDatabase,
+  deps: ServerRepositoryDeps,
+): ServerRepository {
   const db = database.connection;
   const log = deps.log ?? silentLogger;
   const now = () => new Date(deps.clock.now()).toISOString();
@@ -127,6 +135,12 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
     if (!row) throw notFound(prefix);
     return row;
   };
+  // Only the id: removal and id lookups must work even on a row whose other columns are unreadable.
+  const requireId = (prefix: string): number => {
+    const id = selectId.get(prefix);
+    if (typeof id !== 'number') throw notFound(prefix);
+    return id;
+  };
   const requireServer = (row: ServerRow): StoredServer => {
     const result = readServer(row);
     if (!result.ok) throw result.error;
@@ -135,6 +149,20 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
   const assertPrefixFree = (prefix: string) => {
     if (selectId.get(prefix) !== undefined) throw prefixTaken(prefix);
   };
+
+  // One unreadable row must not hide the others: each is parsed on its own and reported separately.
+  const listWithProblems = () =>
+    read(() => {
+      const servers: StoredServer[] = [];
+      const problems: ServerProblem[] = [];
+      for (const raw of selectAll.all()) {
+        const result = readRawRow(raw, database.file);
+        if (result.ok) servers.push(result.server);
+        else problems.push({ prefix: result.prefix, error: result.error });
+      }
+      for (const problem of problems) log.warn('skipping unreadable server row', { prefix: problem.prefix });
+      return { servers, problems };
+    });
 
   return {
     add(input) {
@@ -150,14 +178,16 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
     update(prefix, input) {
       return write(() => {
         const row = requireRow(prefix);
-        const keepEnabled = isPlainObject(input) && !('enabled' in input) ? { ...input, enabled: row.enabled === 1 } : input;
+        const keepEnabled =
+          isPlainObject(input) && !('enabled' in input) ? { ...input, enabled: row.enabled === 1 } : input;
         const definition = parseDefinition(keepEnabled);
         if (definition.prefix !== prefix) assertPrefixFree(definition.prefix);
         updateRow.run(definition.prefix, definition.enabled ? 1 : 0, storedJson(definition), now(), row.id);
         // A variable that is gone, or became secret, must not keep a plain-text value behind.
         const plainNames = definition.envVars.filter((spec) => !spec.secret).map((spec) => spec.name);
         const pruned = pruneEnv.run(row.id, JSON.stringify(plainNames)).changes;
-        if (pruned > 0) log.info('dropped stored values of variables no longer declared as non-secret', { prefix, pruned });
+        if (pruned > 0)
+          log.info('dropped stored values of variables no longer declared as non-secret', { prefix, pruned });
         return requireServer(requireRow(definition.prefix));
       });
     },
@@ -174,26 +204,14 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
     },
 
     list() {
-      return this.listWithProblems().servers;
+      return listWithProblems().servers;
     },
 
-    listWithProblems() {
-      return read(() => {
-        const servers: StoredServer[] = [];
-        const problems: ServerProblem[] = [];
-        for (const raw of selectAll.all()) {
-          const result = readServer(parseServerRow(raw));
-          if (result.ok) servers.push(result.server);
-          else problems.push({ prefix: result.prefix, error: result.error });
-        }
-        for (const problem of problems) log.warn('skipping unreadable server row', { prefix: problem.prefix });
-        return { servers, problems };
-      });
-    },
+    listWithProblems,
 
     remove(prefix) {
       write(() => {
-        deleteRow.run(requireRow(prefix).id);
+        deleteRow.run(requireId(prefix));
       });
     },
 
@@ -207,13 +225,16 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
     },
 
     idOf(prefix) {
-      return read(() => requireRow(prefix).id);
+      return read(() => requireId(prefix));
     },
 
     setEnvValue(prefix, name, value) {
       const parsed = EnvValueSchema.safeParse(value);
       if (!parsed.success) {
-        throw invalid(`value of ${name}`, definitionIssues(parsed.error).map((i) => ({ ...i, path: ['value'] })));
+        throw invalid(
+          `value of ${name}`,
+          definitionIssues(parsed.error).map((i) => ({ ...i, path: ['value'] })),
+        );
       }
       write(() => {
         const row = requireRow(prefix);
@@ -236,12 +257,12 @@ export function createServerRepository(database: RegistryDatabase, deps: ServerR
     },
 
     unsetEnvValue(prefix, name) {
-      return write(() => deleteEnv.run(requireRow(prefix).id, name).changes > 0);
+      return write(() => deleteEnv.run(requireId(prefix), name).changes > 0);
     },
 
     listEnvValues(prefix) {
       return read(() => {
-        const rows = EnvValueRowsSchema.parse(selectEnv.all(requireRow(prefix).id));
+        const rows = EnvValueRowsSchema.parse(selectEnv.all(requireId(prefix)));
         return Object.fromEntries(rows.map((r) => [r.name, r.value]));
       });
     },
@@ -269,12 +290,24 @@ function storedJson(definition: ServerDefinition): string {
 function parseServerRow(raw: unknown): ServerRow {
   const parsed = ServerRowSchema.safeParse(raw);
   if (!parsed.success) {
-    const prefix = (raw as { prefix?: unknown } | null)?.prefix;
-    throw new SwitchboardError('DB_ERROR', `server row "${String(prefix)}" has an unexpected shape`, {
-      details: { issues: definitionIssues(parsed.error) },
-    });
+    const prefix = String((raw as { prefix?: unknown } | null)?.prefix);
+    const issues = definitionIssues(parsed.error);
+    throw unreadable(
+      prefix,
+      issues.map((i) => `column ${formatIssuePath(i.path)}: ${i.message}`),
+      issues,
+    );
   }
   return parsed.data;
+}
+
+function readRawRow(raw: unknown, file: string): ReadResult {
+  try {
+    return readServer(parseServerRow(raw));
+  } catch (error) {
+    const prefix = String((raw as { prefix?: unknown } | null)?.prefix);
+    return { ok: false, prefix, error: toDbError(error, file) };
+  }
 }
 
 function readServer(row: ServerRow): ReadResult {
@@ -282,7 +315,11 @@ function readServer(row: ServerRow): ReadResult {
   try {
     json = JSON.parse(row.definition);
   } catch {
-    return { ok: false, prefix: row.prefix, error: unreadable(row.prefix, ['its definition is not valid JSON'], []) };
+    return {
+      ok: false,
+      prefix: row.prefix,
+      error: unreadable(row.prefix, ['its definition is not valid JSON'], []),
+    };
   }
   // Columns win over anything the JSON might also carry.
   const parsed = ServerDefinitionSchema.safeParse(
@@ -293,7 +330,11 @@ function readServer(row: ServerRow): ReadResult {
     const lines = issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     return { ok: false, prefix: row.prefix, error: unreadable(row.prefix, lines, issues) };
   }
-  return { ok: true, id: row.id, server: { ...parsed.data, createdAt: row.created_at, updatedAt: row.updated_at } };
+  return {
+    ok: true,
+    id: row.id,
+    server: { ...parsed.data, createdAt: row.created_at, updatedAt: row.updated_at },
+  };
 }
 
 function unreadable(prefix: string, lines: string[], issues: DefinitionIssue[]): SwitchboardError {
@@ -307,7 +348,9 @@ function unreadable(prefix: string, lines: string[], issues: DefinitionIssue[]):
 
 function invalid(what: string, issues: DefinitionIssue[]): SwitchboardError {
   const lines = issues.map((i) => `  ${formatIssuePath(i.path)}: ${i.message}`);
-  return new SwitchboardError('VALIDATION', `${what} is invalid:\n${lines.join('\n')}`, { details: { issues } });
+  return new SwitchboardError('VALIDATION', `${what} is invalid:\n${lines.join('\n')}`, {
+    details: { issues },
+  });
 }
 
 function notFound(prefix: string): SwitchboardError {

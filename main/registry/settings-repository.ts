@@ -13,17 +13,29 @@ import { toDbError } from './database.ts';
 export const SETTINGS = {
   /** Localhost port of the MCP gateway. 17517: unassigned by IANA and far from common dev ports. */
   'gateway.port': {
-    schema: z.number().int('must be a whole number').min(1024, 'must be 1024 or more').max(65535, 'must be 65535 or less'),
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1024, 'must be 1024 or more')
+      .max(65535, 'must be 65535 or less'),
     default: 17517,
   },
   /** Seconds a stdio server may sit without calls before it is stopped; 0 keeps them running. */
   'upstream.idleTimeoutSeconds': {
-    schema: z.number().int('must be a whole number').min(0, 'must be 0 (never) or more').max(604_800, 'must be at most a week'),
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 (never) or more')
+      .max(604_800, 'must be at most a week'),
     default: 600,
   },
   /** Days of call-log history kept before pruning. */
   'callLog.retentionDays': {
-    schema: z.number().int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650'),
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(3650, 'must be at most 3650'),
     default: 14,
   },
 } as const;
@@ -54,7 +66,10 @@ export interface SettingsRepositoryDeps {
 }
 
 /** Typed, validated app settings over an open RegistryDatabase. */
-export function createSettingsRepository(database: RegistryDatabase, deps: SettingsRepositoryDeps): SettingsRepository {
+export function createSettingsRepository(
+  database: RegistryDatabase,
+  deps: SettingsRepositoryDeps,
+): SettingsRepository {
   const db = database.connection;
   const log = deps.log ?? silentLogger;
   const selectValue = db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
@@ -86,7 +101,10 @@ export function createSettingsRepository(database: RegistryDatabase, deps: Setti
     }
     const parsed = definition.schema.safeParse(json);
     if (!parsed.success) {
-      log.warn('ignoring invalid setting; using its default', { key, problem: parsed.error.issues[0]?.message });
+      log.warn('ignoring invalid setting; using its default', {
+        key,
+        problem: parsed.error.issues[0]?.message,
+      });
       return definition.default as SettingValue<K>;
     }
     return parsed.data as SettingValue<K>;
@@ -129,9 +147,13 @@ export function createSettingsRepository(database: RegistryDatabase, deps: Setti
 /** Keys arrive from the CLI and IPC as plain strings; reject unknown ones with the list of known ones. */
 function definitionOf(key: string): { schema: z.ZodType; default: unknown } {
   if (!Object.hasOwn(SETTINGS, key)) {
-    throw new SwitchboardError('VALIDATION', `"${key}" is not a setting; known settings: ${SETTING_KEYS.join(', ')}`, {
-      details: { issues: [{ path: ['key'], message: 'is not a known setting' }] },
-    });
+    throw new SwitchboardError(
+      'VALIDATION',
+      `"${key}" is not a setting; known settings: ${SETTING_KEYS.join(', ')}`,
+      {
+        details: { issues: [{ path: ['key'], message: 'is not a known setting' }] },
+      },
+    );
   }
   return SETTINGS[key as SettingKey];
 }

@@ -52,7 +52,12 @@ export function mergePathLists(delimiter: string, ...lists: (string | undefined)
 /** Folders where package managers put `node`, `npx`, `uvx`, `docker` when the shell cannot be asked. */
 export function wellKnownBinDirs(home: string, platform: NodeJS.Platform): string[] {
   if (platform === 'win32') return [];
-  const dirs = ['/usr/local/bin', path.join(home, '.local', 'bin'), path.join(home, '.volta', 'bin'), path.join(home, '.cargo', 'bin')];
+  const dirs = [
+    '/usr/local/bin',
+    path.join(home, '.local', 'bin'),
+    path.join(home, '.volta', 'bin'),
+    path.join(home, '.cargo', 'bin'),
+  ];
   if (platform === 'darwin') dirs.unshift('/opt/homebrew/bin');
   return dirs;
 }
@@ -62,7 +67,11 @@ export interface ResolveOptions {
   platform?: NodeJS.Platform;
   timeoutMs?: number;
   /** Runs `shell args` and returns stdout; injected so tests can fake a slow or broken shell. */
-  run?: (shell: string, args: string[], options: { timeoutMs: number; env: NodeJS.ProcessEnv }) => Promise<string>;
+  run?: (
+    shell: string,
+    args: string[],
+    options: { timeoutMs: number; env: NodeJS.ProcessEnv },
+  ) => Promise<string>;
 }
 
 /** Resolves the PATH stdio servers will get. Never throws: a broken shell falls back to our own PATH. */
@@ -70,7 +79,11 @@ export async function resolveLoginShellEnv(options: ResolveOptions = {}): Promis
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   const home = env.HOME ?? os.homedir();
-  const fallbackPath = mergePathLists(path.delimiter, env.PATH, wellKnownBinDirs(home, platform).join(path.delimiter));
+  const fallbackPath = mergePathLists(
+    path.delimiter,
+    env.PATH,
+    wellKnownBinDirs(home, platform).join(path.delimiter),
+  );
   // Windows GUI apps inherit the user's PATH from the registry; there is no login shell to ask.
   if (platform === 'win32') return { path: env.PATH ?? env.Path ?? '', source: 'windows' };
 
@@ -91,12 +104,22 @@ export async function resolveLoginShellEnv(options: ResolveOptions = {}): Promis
   }
 }
 
-function runShell(shell: string, args: string[], options: { timeoutMs: number; env: NodeJS.ProcessEnv }): Promise<string> {
+function runShell(
+  shell: string,
+  args: string[],
+  options: { timeoutMs: number; env: NodeJS.ProcessEnv },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       shell,
       args,
-      { timeout: options.timeoutMs, killSignal: 'SIGKILL', env: options.env, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      {
+        timeout: options.timeoutMs,
+        killSignal: 'SIGKILL',
+        env: options.env,
+        maxBuffer: 4 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout) => {
         // Interactive shells often exit non-zero (no tty for job control) after printing what we need.
         if (stdout.includes(END)) resolve(stdout);

@@ -15,23 +15,39 @@ function requiredString(what = 'is required') {
 
 export const PrefixSchema = requiredString()
   .min(1, 'is required')
-  .max(PREFIX_MAX_LENGTH, `must be at most ${PREFIX_MAX_LENGTH} characters so "prefix__tool" fits name limits`)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must start with a lowercase letter or digit and use only a-z, 0-9, "-" and "_"')
+  .max(
+    PREFIX_MAX_LENGTH,
+    `must be at most ${PREFIX_MAX_LENGTH} characters so "prefix__tool" fits name limits`,
+  )
+  .regex(
+    /^[a-z0-9][a-z0-9_-]*$/,
+    'must start with a lowercase letter or digit and use only a-z, 0-9, "-" and "_"',
+  )
   .refine((p) => !p.includes('__'), 'must not contain "__" (it separates the prefix from the tool name)')
   .refine((p) => !/[-_]$/.test(p), 'must not end with "-" or "_"');
 
 export const EnvNameSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name (letters, digits, "_"; not starting with a digit)')
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must be a valid environment variable name (letters, digits, "_"; not starting with a digit)',
+  )
   .max(128, 'must be at most 128 characters');
 
 // RFC 9110 token characters.
 const HeaderNameSchema = z
   .string()
-  .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid HTTP header name (no spaces, colons or control characters)');
+  .regex(
+    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/,
+    'must be a valid HTTP header name (no spaces, colons or control characters)',
+  );
 
-// Header values may not contain CR/LF (header injection) or other control characters.
-const HeaderValueSchema = z.string().regex(/^[^\0-\x08\x0a-\x1f\x7f]*$/, 'must not contain line breaks or control characters');
+// Header values may not contain CR/LF (header injection) or other control characters (tab is allowed).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HEADER_VALUE_PATTERN = /^[^\0-\x08\x0a-\x1f\x7f]*$/;
+const HeaderValueSchema = z
+  .string()
+  .regex(HEADER_VALUE_PATTERN, 'must not contain line breaks or control characters');
 
 /** Headers that carry credentials must take their value from a (secret) variable, never a literal. */
 export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'];
@@ -39,11 +55,11 @@ export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cook
 export const EnvVarSpecSchema = z
   .strictObject(
     {
-    name: EnvNameSchema,
-    description: z.string().max(500).optional(),
-    required: z.boolean().default(true),
-    secret: z.boolean().default(true),
-    default: z.string().max(4096).optional(),
+      name: EnvNameSchema,
+      description: z.string().max(500).optional(),
+      required: z.boolean().default(true),
+      secret: z.boolean().default(true),
+      default: z.string().max(4096).optional(),
     },
     { error: unknownFieldError },
   )
@@ -88,7 +104,9 @@ export const StdioServerSchema = z.strictObject(
     command: requiredString('is required for a stdio server').trim().min(1, 'is required for a stdio server'),
     args: z.array(z.string()).max(256).default([]),
     cwd: z.string().regex(absolutePathPattern, 'must be an absolute path').optional(),
-    env: z.record(EnvNameSchema, z.string().max(32_768), { error: invalidKeyError('environment variable name') }).default({}),
+    env: z
+      .record(EnvNameSchema, z.string().max(32_768), { error: invalidKeyError('environment variable name') })
+      .default({}),
   },
   { error: unknownFieldError },
 );
@@ -97,7 +115,77 @@ const HttpUrlSchema = requiredString('is required for a remote server')
   .trim()
   .min(1, 'is required for a remote server')
   .refine(isHttpUrl, 'must be an http:// or https:// URL')
-  .refine((u) => !hasUserInfo(u), 'must not contain a user name or password; put credentials in a secret variable');
+  .refine(
+    (u) => !hasUserInfo(u),
+    'must not contain a user name or password; put credentials in a secret variable',
+  );
+
+// OAuth scopes are RFC 6749 scope-tokens: printable ASCII without space, '"' or '\\'.
+const ScopeSchema = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one OAuth scope without spaces or quotes');
+const ScopesSchema = z.array(ScopeSchema).max(64, 'must list at most 64 scopes');
+const OptionalUrlSchema = z.string().max(2048).refine(isHttpUrl, 'must be an http:// or https:// URL');
+
+/** A client secret travels to the token endpoint: only over TLS, or to this machine. */
+const TokenUrlSchema = requiredString('is required for the client_credentials flow')
+  .trim()
+  .refine(isHttpUrl, 'must be an http:// or https:// URL')
+  .refine(
+    isSecureOrLoopback,
+    'must use https:// (plain http:// is allowed only for localhost / 127.0.0.1 / [::1])',
+  )
+  .refine((u) => !hasUserInfo(u), 'must not contain a user name or password');
+
+const ClientIdSchema = z.string().trim().min(1, 'must not be empty').max(2048);
+
+/**
+ * How the gateway authenticates to a remote server. The flow is stored explicitly, never guessed.
+ * Client secrets are NOT part of a definition: they live in the vault (owner `oauth-client:<prefix>`).
+ */
+export const ServerAuthSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('none') }, { error: unknownFieldError }),
+    z.discriminatedUnion(
+      'flow',
+      [
+        z.strictObject(
+          {
+            kind: z.literal('oauth'),
+            flow: z.literal('authorization_code'),
+            /** Pre-registered client id; absent → Client ID Metadata Document or dynamic registration. */
+            clientId: ClientIdSchema.optional(),
+            scopes: ScopesSchema.optional(),
+            /** Overrides the RFC 8707 resource indicator (normally the protected-resource metadata's `resource`). */
+            resource: OptionalUrlSchema.optional(),
+          },
+          { error: unknownFieldError },
+        ),
+        z.strictObject(
+          {
+            kind: z.literal('oauth'),
+            flow: z.literal('client_credentials'),
+            clientId: requiredString('is required for the client_credentials flow')
+              .trim()
+              .min(1, 'is required for the client_credentials flow')
+              .max(2048),
+            tokenUrl: TokenUrlSchema,
+            scopes: ScopesSchema.optional(),
+            resource: OptionalUrlSchema.optional(),
+            /** Some providers (Auth0 and friends) want `audience` instead of, or besides, `resource`. */
+            audience: z.string().trim().min(1).max(2048).optional(),
+          },
+          { error: unknownFieldError },
+        ),
+      ],
+      { error: () => 'must be "authorization_code" or "client_credentials"' },
+    ),
+  ],
+  { error: () => 'must be { "kind": "none" } or { "kind": "oauth", "flow": … }' },
+);
+
+export type ServerAuth = z.output<typeof ServerAuthSchema>;
 
 export const RemoteServerSchema = z
   .strictObject(
@@ -105,7 +193,12 @@ export const RemoteServerSchema = z
       ...common,
       transport: z.enum(['http', 'sse']),
       url: HttpUrlSchema,
-      headers: z.record(HeaderNameSchema, HeaderValueSchema, { error: invalidKeyError('header name') }).default({}),
+      headers: z
+        .record(HeaderNameSchema, HeaderValueSchema, { error: invalidKeyError('header name') })
+        .default({}),
+      auth: ServerAuthSchema.optional(),
+      /** Delegate auth: the per-server route relays the calling client's own bearer token upstream. */
+      passThrough: z.boolean().optional(),
     },
     { error: unknownFieldError },
   )
@@ -137,7 +230,11 @@ export const ServerDefinitionSchema = z
     const declared = new Set<string>();
     def.envVars.forEach((spec, i) => {
       if (declared.has(spec.name)) {
-        ctx.addIssue({ code: 'custom', path: ['envVars', i, 'name'], message: `declares "${spec.name}" twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['envVars', i, 'name'],
+          message: `declares "${spec.name}" twice`,
+        });
       }
       declared.add(spec.name);
     });
@@ -194,6 +291,16 @@ function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function isSecureOrLoopback(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return true;
+    return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   } catch {
     return false;
   }

@@ -1,6 +1,10 @@
 import type { Migration } from '../migration.ts';
 import { migration as initial } from './001-initial.ts';
 import { migration as vault } from './002-vault.ts';
+import { migration as upstreamCatalog } from './003-upstream-catalog.ts';
+import { migration as callLog } from './004-call-log.ts';
+import { migration as clientTokens } from './005-client-tokens.ts';
+import { migration as healthHistory } from './006-health-history.ts';
 
 /** Every migration this app knows, oldest first. Append only; the migrator checks the numbering. */
-export const MIGRATIONS: readonly Migration[] = [initial, vault];
+export const MIGRATIONS: readonly Migration[] = [initial, vault, upstreamCatalog, callLog, clientTokens, healthHistory];

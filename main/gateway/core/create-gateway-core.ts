@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import type { CallToolResult, Implementation, ServerContext } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import type { StoredServer } from '../../../preload/contract/server-definition.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { SwitchboardError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { StoredCatalog } from '../../registry/upstream-catalog-repository.ts';
+import type { UpstreamPool } from '../../upstream/upstream-pool.ts';
+import type { GatewayCore, GatewayScope, ProtocolEra } from '../gateway-core.ts';
+import type { Aggregate, AggregateScope } from './aggregate.ts';
+import { buildAggregate } from './aggregate.ts';
+import type { CallLogSink } from './call-log-writer.ts';
+import { classifyFailure, toolErrorResult } from './call-outcome.ts';
+import { createDownstreamCaller } from './downstream-caller.ts';
+import { createListChangeDebouncer } from './list-change-debouncer.ts';
+import { unwrapUri, wrapUri } from './resource-uris.ts';
+import { rewritePromptResult, rewriteReadResult, rewriteToolResult } from './result-rewrite.ts';
+import { createSubscriptions } from './subscriptions.ts';
+
+/**
+ * The aggregation core behind the gateway seam (gateway-core.ts). Each downstream connection gets its own
+ * low-level SDK Server whose list handlers answer from the cached catalogs (never starting a process) and
+ * whose call handlers route through the shared upstream pool, with names and URIs mapped for the scope,
+ * progress and cancellation passed both ways, and server→client requests relayed to the calling session.
+ */
+
+export interface GatewayCoreDeps {
+  pool: Pick<UpstreamPool, 'request' | 'on' | 'status'>;
+  catalog: { list(): StoredCatalog[] };
+  servers: { list(): StoredServer[] };
+  log: Logger;
+  clock: Clock;
+  callLog?: CallLogSink;
+  serverInfo?: Implementation;
+  /** Quiet period before list_changed goes out; default 100 ms. */
+  listChangedDebounceMs?: number;
+  /** Per-call timeout (reset by progress) and total cap for tools/call; pool defaults otherwise. */
+  toolTimeoutMs?: number;
+  toolMaxTotalMs?: number;
+}
+
+interface Session {
+  key: string;
+  server: Server;
+  scope: GatewayScope;
+  logLevel?: string;
+}
+
+const CAPABILITIES = {
+  tools: { listChanged: true },
+  prompts: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  completions: {},
+  logging: {},
+};
+
+/** Creates the core over a pool, the catalog cache and the server registry. */
+export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
+  const log = deps.log.child({ component: 'gateway-core' });
+  const serverInfo = deps.serverInfo ?? { name: 'switchboard', version: '0.1.0' };
+  const legacySessions = new Set<Session>();
+  const listChangedListeners = new Set<
+    (change: { tools: boolean; prompts: boolean; resources: boolean }) => void
+  >();
+  const subscriptions = createSubscriptions({
+    subscribe: (prefix, uri) => deps.pool.request(prefix, { method: 'resources/subscribe', params: { uri } }),
+    unsubscribe: (prefix, uri) =>
+      deps.pool.request(prefix, { method: 'resources/unsubscribe', params: { uri } }),
+    log,
+  });
+
+  // ---- the cached aggregate, rebuilt only when a catalog or the server list changed ----
+  let version = 0;
+  const cache = new Map<string, { version: number; aggregate: Aggregate }>();
+  let sourcesCache:
+    | { version: number; enabled: Set<string>; servers: Map<string, StoredServer>; catalogs: StoredCatalog[] }
+    | undefined;
+  const sources = () => {
+    if (sourcesCache?.version !== version) {
+      const servers = new Map(deps.servers.list().map((s) => [s.prefix, s]));
+      const enabled = new Set([...servers.values()].filter((s) => s.enabled).map((s) => s.prefix));
+      sourcesCache = {
+        version,
+        enabled,
+        servers,
+        catalogs: deps.catalog.list().filter((c) => enabled.has(c.prefix)),
+      };
+    }
+    return sourcesCache;
+  };
+  const aggregateOf = (scope: AggregateScope): Aggregate => {
+    const key = scope.kind === 'all' ? '*' : `server:${scope.prefix}`;
+    const hit = cache.get(key);
+    if (hit?.version === version) return hit.aggregate;
+    const built = buildAggregate(
+      sources().catalogs.map((c) => ({ prefix: c.prefix, catalog: c })),
+      scope,
+    );
+    cache.set(key, { version, aggregate: built });
+    return built;
+  };
+  const invalidate = () => {
+    version++;
+  };
+
+  // ---- list_changed ----
+  const debouncer = createListChangeDebouncer(deps.listChangedDebounceMs ?? 100, (changes) => {
+    for (const session of legacySessions) {
+      if (session.scope.kind === 'server' && !changes.prefixes.has(session.scope.prefix)) continue;
+      const s = session.server;
+      if (changes.tools) void s.sendToolListChanged().catch(() => {});
+      if (changes.prompts) void s.sendPromptListChanged().catch(() => {});
+      if (changes.resources) void s.sendResourceListChanged().catch(() => {});
+    }
+    const flags = { tools: changes.tools, prompts: changes.prompts, resources: changes.resources };
+    for (const listener of [...listChangedListeners]) {
+      try {
+        listener(flags);
+      } catch (error) {
+        log.error('list_changed listener failed', { error });
+      }
+    }
+  });
+  const detach = [
+    deps.pool.on('catalog', ({ prefix, changes }) => {
+      invalidate();
+      debouncer.add(prefix, changes);
+    }),
+    deps.pool.on('servers', ({ added, removed, changed }) => {
+      invalidate();
+      for (const prefix of [...added, ...removed, ...changed])
+        debouncer.add(prefix, { tools: true, prompts: true, resources: true });
+      for (const prefix of removed) subscriptions.dropServer(prefix);
+    }),
+    deps.pool.on('resourceUpdated', ({ prefix, uri }) => {
+      for (const session of subscriptions.sessionsFor(prefix, uri) as Set<Session>) {
+        const exposed = session.scope.kind === 'all' ? wrapUri(prefix, uri) : uri;
+        void session.server.sendResourceUpdated({ uri: exposed }).catch(() => {});
+      }
+    }),
+    deps.pool.on('state', (status) => {
+      // An upstream that restarted lost its subscriptions; ask again for the ones still wanted.
+      if (status.state === 'ready') subscriptions.resubscribe(status.prefix);
+    }),
+  ];
+
+  // ---- routing helpers ----
+  const scopeOf = (scope: GatewayScope): AggregateScope =>
+    scope.kind === 'all' ? { kind: 'all' } : { kind: 'server', prefix: scope.prefix };
+  const isEnabled = (prefix: string) => sources().enabled.has(prefix);
+  const unavailable = (prefix: string): SwitchboardError | undefined => {
+    const server = sources().servers.get(prefix);
+    if (!server) return new SwitchboardError('NOT_FOUND', `no server has the prefix "${prefix}"`);
+    if (!server.enabled)
+      return new SwitchboardError(
+        'UPSTREAM_UNAVAILABLE',
+        `${prefix} is disabled: enable it in Switchboard to use it`,
+      );
+    return undefined;
+  };
+  const resolveUri = (scope: GatewayScope, uri: string): { prefix: string; uri: string } => {
+    if (scope.kind === 'server') return { prefix: scope.prefix, uri };
+    const target = unwrapUri(uri);
+    if (!target || !isEnabled(target.prefix)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Unknown resource: ${uri} (resources here look like switchboard://<server>/<uri>)`,
+        {
+          uri,
+        },
+      );
+    }
+    return target;
+  };
+  // Relays an upstream failure on a non-tool method as a JSON-RPC error the client can show.
+  const relayError = (error: unknown): never => {
+    if (error instanceof ProtocolError) throw error;
+    if (error instanceof SwitchboardError)
+      throw new ProtocolError(ProtocolErrorCode.InternalError, error.message, { code: error.code });
+    throw error;
+  };
+
+  // ---- per-connection Server ----
+  const createServer = (scope: GatewayScope, era: ProtocolEra): Server => {
+    const aggregateScope = scopeOf(scope);
+    const aggregate = scope.kind === 'all';
+    const instructions =
+      scope.kind === 'server'
+        ? deps.catalog.list().find((c) => c.prefix === scope.prefix)?.instructions
+        : 'Tools, prompts and resources of several MCP servers, gathered by Switchboard. Names are "<server>__<name>".';
+    const server = new Server(serverInfo, {
+      capabilities: CAPABILITIES,
+      ...(instructions === undefined ? {} : { instructions }),
+    });
+    const session: Session = { key: randomUUID(), server, scope };
+    if (era === 'legacy') {
+      legacySessions.add(session);
+      const previous = server.onclose;
+      server.onclose = () => {
+        legacySessions.delete(session);
+        subscriptions.dropSession(session);
+        previous?.();
+      };
+    }
+    const callerFor = (ctx: ServerContext, prefix: string) =>
+      createDownstreamCaller({
+        sessionKey: session.key,
+        server,
+        ctx,
+        era,
+        prefix,
+        aggregate,
+        logLevel: () => session.logLevel,
+      });
+
+    server.setRequestHandler('tools/list', async () => ({ tools: aggregateOf(aggregateScope).tools }));
+    server.setRequestHandler('prompts/list', async () => ({ prompts: aggregateOf(aggregateScope).prompts }));
+    server.setRequestHandler('resources/list', async () => ({
+      resources: aggregateOf(aggregateScope).resources,
+    }));
+    server.setRequestHandler('resources/templates/list', async () => ({
+      resourceTemplates: aggregateOf(aggregateScope).resourceTemplates,
+    }));
+
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      const exposed = request.params.name;
+      const target = aggregateOf(aggregateScope).toolRoutes.targetOf(exposed);
+      if (!target) {
+        const blocked = scope.kind === 'server' ? unavailable(scope.prefix) : undefined;
+        if (blocked)
+          return toolErrorResult(scope.kind === 'server' ? scope.prefix : '', exposed, blocked, false);
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
+      }
+      return callTool(scope, target.prefix, target.name, request.params, ctx, callerFor(ctx, target.prefix));
+    });
+
+    server.setRequestHandler('prompts/get', async (request, ctx) => {
+      const target = aggregateOf(aggregateScope).promptRoutes.targetOf(request.params.name);
+      if (!target)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+      const result = await deps.pool
+        .request(
+          target.prefix,
+          { method: 'prompts/get', params: { ...request.params, name: target.name } },
+          { caller: callerFor(ctx, target.prefix), signal: ctx.mcpReq.signal },
+        )
+        .catch(relayError);
+      return (aggregate ? rewritePromptResult(target.prefix, result) : result) as never;
+    });
+
+    server.setRequestHandler('resources/read', async (request, ctx) => {
+      const target = resolveUri(scope, request.params.uri);
+      const result = await deps.pool
+        .request(
+          target.prefix,
+          { method: 'resources/read', params: { ...request.params, uri: target.uri } },
+          { caller: callerFor(ctx, target.prefix), signal: ctx.mcpReq.signal },
+        )
+        .catch(relayError);
+      return (aggregate ? rewriteReadResult(target.prefix, result) : result) as never;
+    });
+
+    server.setRequestHandler('resources/subscribe', async (request) => {
+      const target = resolveUri(scope, request.params.uri);
+      await subscriptions.add(session, target.prefix, target.uri).catch(relayError);
+      return {};
+    });
+    server.setRequestHandler('resources/unsubscribe', async (request) => {
+      const target = resolveUri(scope, request.params.uri);
+      await subscriptions.remove(session, target.prefix, target.uri).catch(relayError);
+      return {};
+    });
+
+    server.setRequestHandler('completion/complete', async (request, ctx) => {
+      const ref = request.params.ref as { type: string; name?: string; uri?: string };
+      let prefix: string;
+      let upstreamRef: Record<string, unknown>;
+      if (ref.type === 'ref/prompt') {
+        const target = aggregateOf(aggregateScope).promptRoutes.targetOf(String(ref.name));
+        if (!target)
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${String(ref.name)}`);
+        prefix = target.prefix;
+        upstreamRef = { ...ref, name: target.name };
+      } else {
+        const target = resolveUri(scope, String(ref.uri));
+        prefix = target.prefix;
+        upstreamRef = { ...ref, uri: target.uri };
+      }
+      const result = await deps.pool
+        .request(
+          prefix,
+          { method: 'completion/complete', params: { ...request.params, ref: upstreamRef } },
+          { caller: callerFor(ctx, prefix), signal: ctx.mcpReq.signal },
+        )
+        .catch(relayError);
+      return result as never;
+    });
+
+    server.setRequestHandler('logging/setLevel', async (request) => {
+      session.logLevel = request.params.level;
+      // Per-server scope: pass the level on when the upstream is running (never start a process for it);
+      // in the aggregate scope the level only filters what this session receives, as other clients share
+      // the same upstreams.
+      if (scope.kind === 'server' && deps.pool.status(scope.prefix)?.state === 'ready') {
+        await deps.pool
+          .request(scope.prefix, { method: 'logging/setLevel', params: { level: request.params.level } })
+          .catch((error) => {
+            log.debug('upstream refused logging/setLevel', { prefix: scope.prefix, error: String(error) });
+          });
+      }
+      return {};
+    });
+
+    return server;
+  };
+
+  const callTool = async (
+    scope: GatewayScope,
+    prefix: string,
+    name: string,
+    params: Record<string, unknown>,
+    ctx: ServerContext,
+    caller: ReturnType<typeof createDownstreamCaller>,
+  ): Promise<CallToolResult> => {
+    const identity = scope.caller;
+    const started = deps.clock.now();
+    const token = ctx.mcpReq._meta?.progressToken;
+    const { progressToken: _token, ...meta } = (params._meta ?? {}) as Record<string, unknown>;
+    let progressSent: Promise<void> = Promise.resolve();
+    let outcome:
+      ReturnType<typeof classifyFailure> | { outcome: 'ok' | 'tool_error'; errorCode?: undefined } = {
+      outcome: 'ok',
+    };
+    try {
+      const blocked = unavailable(prefix);
+      if (blocked) throw blocked;
+      const result = await deps.pool.request(
+        prefix,
+        {
+          method: 'tools/call',
+          params: {
+            name,
+            ...(params.arguments === undefined ? {} : { arguments: params.arguments }),
+            ...(Object.keys(meta).length ? { _meta: meta } : {}),
+          },
+        },
+        {
+          caller,
+          signal: ctx.mcpReq.signal,
+          ...(deps.toolTimeoutMs === undefined ? {} : { timeoutMs: deps.toolTimeoutMs }),
+          ...(deps.toolMaxTotalMs === undefined ? {} : { maxTotalTimeoutMs: deps.toolMaxTotalMs }),
+          // Always ask for progress: it resets the upstream timeout even when the client did not ask for it.
+          onprogress: (p) => {
+            if (token === undefined) return;
+            progressSent = progressSent
+              .then(() =>
+                ctx.mcpReq.notify({
+                  method: 'notifications/progress',
+                  params: { ...p, progressToken: token },
+                }),
+              )
+              .catch(() => {});
+          },
+        },
+      );
+      // Progress must reach the client before the result, or the client drops it as belonging to no request.
+      await progressSent;
+      if (result.isError === true) outcome = { outcome: 'tool_error' };
+      return (scope.kind === 'all' ? rewriteToolResult(prefix, result) : result) as CallToolResult;
+    } catch (error) {
+      const cancelled = ctx.mcpReq.signal.aborted;
+      outcome = classifyFailure(error, cancelled);
+      if (outcome.outcome !== 'cancelled')
+        log.info('tool call failed', { prefix, tool: name, code: outcome.errorCode });
+      return toolErrorResult(prefix, name, error, cancelled);
+    } finally {
+      deps.callLog?.record({
+        at: started,
+        clientName: identity.clientName,
+        ...(identity.tokenId === undefined ? {} : { tokenId: identity.tokenId }),
+        server: prefix,
+        tool: name,
+        durationMs: deps.clock.now() - started,
+        outcome: outcome.outcome,
+        ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
+      });
+    }
+  };
+
+  return {
+    createServer,
+    hasServer(prefix) {
+      return sources().servers.has(prefix);
+    },
+    onListChanged(listener) {
+      listChangedListeners.add(listener);
+      return () => listChangedListeners.delete(listener);
+    },
+    async close() {
+      for (const off of detach) off();
+      debouncer.cancel();
+      legacySessions.clear();
+      deps.callLog?.flush();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { Server, ServerContext } from '@modelcontextprotocol/server';
+import type { ProtocolEra } from '../gateway-core.ts';
+import type { ServerRequestMethod, UpstreamCaller } from '../../upstream/upstream-types.ts';
+
+/**
+ * The downstream half of a call, handed to the pool so an upstream can talk back to the client that caused the
+ * call: server→client requests are sent tied to the downstream request (on legacy HTTP they travel on that
+ * request's own SSE stream), logs are filtered by the level the session asked for.
+ *
+ * Modern (2026-07-28) downstream requests cannot carry server→client requests at all (the SDK throws; the
+ * modern way is an `input_required` result), so a modern caller declares no capabilities and the upstream gets
+ * a clean JSON-RPC error instead of a hang.
+ */
+
+export const LOG_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** True when a message at `level` passes a session's minimum level (no minimum: everything passes). */
+export function levelAllows(minimum: string | undefined, level: unknown): boolean {
+  if (minimum === undefined) return true;
+  const min = LOG_LEVELS.indexOf(minimum as LogLevelName);
+  const at = LOG_LEVELS.indexOf(level as LogLevelName);
+  return min === -1 || at === -1 || at >= min;
+}
+
+export interface DownstreamCallerOptions {
+  sessionKey: string;
+  server: Server;
+  ctx: ServerContext;
+  era: ProtocolEra;
+  /** Server the call goes to; in the aggregate scope log messages name it in their `logger`. */
+  prefix: string;
+  aggregate: boolean;
+  /** The session's minimum log level (logging/setLevel), read when a message arrives. */
+  logLevel(): string | undefined;
+}
+
+/** Builds the UpstreamCaller for one downstream request. */
+export function createDownstreamCaller(options: DownstreamCallerOptions): UpstreamCaller {
+  const { ctx } = options;
+  const caps = options.era === 'legacy' ? options.server.getClientCapabilities() : undefined;
+  return {
+    sessionKey: options.sessionKey,
+    capabilities: {
+      sampling: caps?.sampling !== undefined,
+      elicitation: caps?.elicitation !== undefined,
+      roots: caps?.roots !== undefined,
+    },
+    async request(method: ServerRequestMethod, params, signal) {
+      const send = ctx.mcpReq.send as (
+        r: { method: ServerRequestMethod; params?: Record<string, unknown> },
+        o: { signal: AbortSignal },
+      ) => Promise<unknown>;
+      const result = await send({ method, ...(params === undefined ? {} : { params }) }, { signal });
+      return result as Record<string, unknown>;
+    },
+    log(params) {
+      if (!levelAllows(options.logLevel(), params.level)) return;
+      const logger = typeof params.logger === 'string' ? params.logger : undefined;
+      const named = options.aggregate
+        ? { ...params, logger: logger ? `${options.prefix}/${logger}` : options.prefix }
+        : params;
+      void ctx.mcpReq.notify({ method: 'notifications/message', params: named as never }).catch(() => {});
+    },
+  };
+}

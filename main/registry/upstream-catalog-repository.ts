@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import type { Prompt, Resource, ResourceTemplateType, Tool } from '@modelcontextprotocol/client';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { silentLogger } from '../lib/logger.ts';
+import type { RegistryDatabase } from './database.ts';
+import { toDbError } from './database.ts';
+
+/** Which protocol era and wire an upstream spoke, and when we last found out (a stale legacy verdict is re-probed). */
+export interface EraMemory {
+  era: 'legacy' | 'modern';
+  wire: 'stdio' | 'streamable-http' | 'sse';
+  protocolVersion?: string;
+  /** The server/discover result of a modern upstream, passed back as `prior` on reconnect. */
+  discover?: Record<string, unknown>;
+  /** Epoch milliseconds. */
+  checkedAt: number;
+}
+
+/** What an upstream offers, as it last told us. */
+export interface UpstreamCatalog {
+  capabilities: Record<string, unknown>;
+  serverInfo?: { name: string; version: string; [key: string]: unknown };
+  instructions?: string;
+  tools: Tool[];
+  prompts: Prompt[];
+  resources: Resource[];
+  resourceTemplates: ResourceTemplateType[];
+}
+
+/** A catalog row with its bookkeeping. */
+export interface CatalogRecord extends UpstreamCatalog {
+  /** Hash of the connection-relevant definition fields this catalog was fetched with. */
+  definitionHash: string;
+  era?: EraMemory;
+  /** Epoch milliseconds of the last refresh. */
+  refreshedAt: number;
+}
+
+export interface StoredCatalog extends CatalogRecord {
+  prefix: string;
+}
+
+export interface UpstreamCatalogRepository {
+  /** The catalog of `prefix`, or undefined when it was never fetched (or the server does not exist). */
+  get(prefix: string): StoredCatalog | undefined;
+  /** Every stored catalog, by prefix; unreadable rows are skipped with a warning. */
+  list(): StoredCatalog[];
+  /** Replaces the catalog of `prefix`; a no-op when the server no longer exists (it was removed meanwhile). */
+  save(prefix: string, record: CatalogRecord): void;
+  /** Forgets the catalog of `prefix`. */
+  remove(prefix: string): void;
+}
+
+export interface UpstreamCatalogRepositoryDeps {
+  clock: Clock;
+  log?: Logger;
+}
+
+// Loose on purpose: items are re-exposed verbatim, so unknown fields must survive; only what we route on is checked.
+const NamedList = z.array(z.looseObject({ name: z.string() }));
+const ResourceList = z.array(z.looseObject({ uri: z.string(), name: z.string() }));
+const TemplateList = z.array(z.looseObject({ uriTemplate: z.string(), name: z.string() }));
+const JsonObject = z.record(z.string(), z.unknown());
+
+const RowSchema = z.object({
+  prefix: z.string(),
+  definition_hash: z.string(),
+  era: z.enum(['legacy', 'modern']).nullable(),
+  wire: z.enum(['stdio', 'streamable-http', 'sse']).nullable(),
+  protocol_version: z.string().nullable(),
+  discover: z.string().nullable(),
+  era_checked_at: z.string().nullable(),
+  capabilities: z.string(),
+  server_info: z.string().nullable(),
+  instructions: z.string().nullable(),
+  tools: z.string(),
+  prompts: z.string(),
+  resources: z.string(),
+  resource_templates: z.string(),
+  refreshed_at: z.string(),
+});
+
+const COLUMNS = `s.prefix, c.definition_hash, c.era, c.wire, c.protocol_version, c.discover, c.era_checked_at, c.capabilities,
+  c.server_info, c.instructions, c.tools, c.prompts, c.resources, c.resource_templates, c.refreshed_at`;
+
+/** The cached upstream catalogs over an open RegistryDatabase. */
+export function createUpstreamCatalogRepository(
+  database: RegistryDatabase,
+  deps: UpstreamCatalogRepositoryDeps,
+): UpstreamCatalogRepository {
+  const db = database.connection;
+  const log = deps.log ?? silentLogger;
+  const selectOne = db.prepare(
+    `SELECT ${COLUMNS} FROM upstream_catalog c JOIN servers s ON s.id = c.server_id WHERE s.prefix = ?`,
+  );
+  const selectAll = db.prepare(
+    `SELECT ${COLUMNS} FROM upstream_catalog c JOIN servers s ON s.id = c.server_id ORDER BY s.prefix`,
+  );
+  const upsert = db.prepare(`
+    INSERT INTO upstream_catalog (server_id, definition_hash, era, wire, protocol_version, discover, era_checked_at,
+      capabilities, server_info, instructions, tools, prompts, resources, resource_templates, refreshed_at)
+    SELECT id, @definitionHash, @era, @wire, @protocolVersion, @discover, @eraCheckedAt, @capabilities, @serverInfo,
+      @instructions, @tools, @prompts, @resources, @resourceTemplates, @refreshedAt FROM servers WHERE prefix = @prefix
+    ON CONFLICT (server_id) DO UPDATE SET definition_hash = excluded.definition_hash, era = excluded.era,
+      wire = excluded.wire, protocol_version = excluded.protocol_version, discover = excluded.discover,
+      era_checked_at = excluded.era_checked_at, capabilities = excluded.capabilities, server_info = excluded.server_info,
+      instructions = excluded.instructions, tools = excluded.tools, prompts = excluded.prompts,
+      resources = excluded.resources, resource_templates = excluded.resource_templates, refreshed_at = excluded.refreshed_at`);
+  const deleteOne = db.prepare(
+    'DELETE FROM upstream_catalog WHERE server_id = (SELECT id FROM servers WHERE prefix = ?)',
+  );
+
+  const guarded = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      throw toDbError(error, database.file);
+    }
+  };
+
+  const readRow = (raw: unknown): StoredCatalog | undefined => {
+    try {
+      return parseRow(raw);
+    } catch (error) {
+      log.warn('ignoring an unreadable upstream catalog row', {
+        prefix: (raw as { prefix?: unknown })?.prefix,
+        error,
+      });
+      return undefined;
+    }
+  };
+
+  return {
+    get(prefix) {
+      const raw = guarded(() => selectOne.get(prefix));
+      return raw === undefined ? undefined : readRow(raw);
+    },
+    list() {
+      return guarded(() => selectAll.all())
+        .map(readRow)
+        .filter((r): r is StoredCatalog => r !== undefined);
+    },
+    save(prefix, record) {
+      database.assertWritable();
+      const iso = (ms: number) => new Date(ms).toISOString();
+      guarded(() =>
+        upsert.run({
+          prefix,
+          definitionHash: record.definitionHash,
+          era: record.era?.era ?? null,
+          wire: record.era?.wire ?? null,
+          protocolVersion: record.era?.protocolVersion ?? null,
+          discover: record.era?.discover === undefined ? null : JSON.stringify(record.era.discover),
+          eraCheckedAt: record.era === undefined ? null : iso(record.era.checkedAt),
+          capabilities: JSON.stringify(record.capabilities),
+          serverInfo: record.serverInfo === undefined ? null : JSON.stringify(record.serverInfo),
+          instructions: record.instructions ?? null,
+          tools: JSON.stringify(record.tools),
+          prompts: JSON.stringify(record.prompts),
+          resources: JSON.stringify(record.resources),
+          resourceTemplates: JSON.stringify(record.resourceTemplates),
+          refreshedAt: iso(record.refreshedAt || deps.clock.now()),
+        }),
+      );
+    },
+    remove(prefix) {
+      database.assertWritable();
+      guarded(() => deleteOne.run(prefix));
+    },
+  };
+}
+
+function parseRow(raw: unknown): StoredCatalog {
+  const row = RowSchema.parse(raw);
+  const era: EraMemory | undefined =
+    row.era === null || row.wire === null
+      ? undefined
+      : {
+          era: row.era,
+          wire: row.wire,
+          ...(row.protocol_version === null ? {} : { protocolVersion: row.protocol_version }),
+          ...(row.discover === null ? {} : { discover: JsonObject.parse(JSON.parse(row.discover)) }),
+          checkedAt: row.era_checked_at === null ? 0 : Date.parse(row.era_checked_at),
+        };
+  const serverInfo =
+    row.server_info === null
+      ? undefined
+      : (JsonObject.parse(JSON.parse(row.server_info)) as UpstreamCatalog['serverInfo']);
+  return {
+    prefix: row.prefix,
+    definitionHash: row.definition_hash,
+    ...(era === undefined ? {} : { era }),
+    capabilities: JsonObject.parse(JSON.parse(row.capabilities)),
+    ...(serverInfo === undefined ? {} : { serverInfo }),
+    ...(row.instructions === null ? {} : { instructions: row.instructions }),
+    tools: NamedList.parse(JSON.parse(row.tools)) as Tool[],
+    prompts: NamedList.parse(JSON.parse(row.prompts)) as Prompt[],
+    resources: ResourceList.parse(JSON.parse(row.resources)) as Resource[],
+    resourceTemplates: TemplateList.parse(JSON.parse(row.resource_templates)) as ResourceTemplateType[],
+    refreshedAt: Date.parse(row.refreshed_at),
+  };
+}

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, noKeyringEnv } from '../../helpers/private-keyring.ts';
+import { runCli, tempDir } from '../../helpers/cli.ts';
+import { EXIT } from '../../../main/cli/exit-codes.ts';
+
+const env = isolatedEnv(noKeyringEnv());
+
+describe('CLI server management and exit codes', () => {
+  let data: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    data = tempDir();
+  });
+  afterAll(() => data?.cleanup());
+  const cli = (args: string[]) => runCli(data.dir, args, { env });
+
+  it('adds stdio and remote servers and shows them', async () => {
+    const add = await cli([
+      'server',
+      'add',
+      'mem',
+      '--name',
+      'Memory',
+      '--env',
+      'MODE=fast',
+      '--',
+      'npx',
+      '-y',
+      'pkg',
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    const remote = await cli([
+      '--json',
+      'server',
+      'add',
+      'notion',
+      '--url',
+      'https://mcp.notion.com/mcp',
+      '--header',
+      'X-Team: core',
+    ]);
+    expect(JSON.parse(remote.stdout)).toMatchObject({
+      prefix: 'notion',
+      transport: 'http',
+      headers: { 'X-Team': 'core' },
+    });
+    const show = await cli(['--json', 'server', 'show', 'mem']);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      command: 'npx',
+      args: ['-y', 'pkg'],
+      env: { MODE: 'fast' },
+      name: 'Memory',
+    });
+    const list = await cli(['server', 'list']);
+    expect(list.stdout).toMatch(/mem\s+stdio\s+yes\s+npx -y pkg/);
+  });
+
+  it('distinguishes usage, not-found, validation and conflict by exit code', async () => {
+    expect((await cli(['server', 'frobnicate'])).code).toBe(EXIT.usage);
+    expect((await cli(['server', 'add', 'x'])).code).toBe(EXIT.usage);
+    const missing = await cli(['server', 'show', 'nope']);
+    expect(missing.code).toBe(EXIT.notFound);
+    expect(missing.stderr).toContain('nope');
+    const invalid = await cli(['server', 'add', 'Bad_Prefix', '--', 'node']);
+    expect(invalid.code).toBe(EXIT.validation);
+    expect(invalid.stderr).toContain('prefix');
+    const badUrl = await cli(['server', 'add', 'web', '--url', 'ftp://example.com']);
+    expect(badUrl.code).toBe(EXIT.validation);
+    expect(badUrl.stderr).toContain('url');
+    expect((await cli(['server', 'add', 'mem', '--', 'node'])).code).toBe(EXIT.conflict);
+  });
+
+  it('exports and imports definitions atomically', async () => {
+    const file = path.join(data.dir, 'export.json');
+    expect((await cli(['export', file])).code).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(doc.servers.map((s: { prefix: string }) => s.prefix).sort()).toEqual(['mem', 'notion']);
+
+    const other = tempDir();
+    try {
+      const imported = await runCli(other.dir, ['--json', 'import', file], { env });
+      expect(JSON.parse(imported.stdout).imported.sort()).toEqual(['mem', 'notion']);
+      // A second import conflicts on the first entry and writes nothing at all.
+      const again = await runCli(other.dir, ['import', file], { env });
+      expect(again.code).toBe(EXIT.conflict);
+      expect(again.stderr).toContain('servers[');
+      const list = await runCli(other.dir, ['--json', 'server', 'list'], { env });
+      expect(JSON.parse(list.stdout)).toHaveLength(2);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('removes a server', async () => {
+    expect((await cli(['server', 'remove', 'notion'])).code).toBe(0);
+    expect((await cli(['server', 'remove', 'notion'])).code).toBe(EXIT.notFound);
+  });
+});

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SwitchboardError } from '../../../main/lib/errors.ts';
+import type { Logger } from '../../../main/lib/logger.ts';
+import type { RegistryDatabase } from '../../../main/registry/database.ts';
+import { openDatabase } from '../../../main/registry/database.ts';
+import type { SettingKey, SettingsRepository } from '../../../main/registry/settings-repository.ts';
+import { createSettingsRepository, SETTING_KEYS } from '../../../main/registry/settings-repository.ts';
+import { createFakeClock, makeTempDir, removeTempDirs } from '../../fixtures/registry/temp-registry.ts';
+
+let database: RegistryDatabase;
+let settings: SettingsRepository;
+const warnings: string[] = [];
+
+const recordingLog: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message) => warnings.push(message),
+  error: () => {},
+  child: () => recordingLog,
+};
+
+beforeEach(() => {
+  warnings.length = 0;
+  const clock = createFakeClock();
+  database = openDatabase({ file: path.join(makeTempDir('settings'), 'switchboard.db'), clock });
+  settings = createSettingsRepository(database, { clock, log: recordingLog });
+});
+
+afterEach(() => {
+  database.close();
+  removeTempDirs();
+});
+
+function thrown(fn: () => unknown): SwitchboardError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof SwitchboardError) return error;
+    throw error;
+  }
+  throw new Error('expected a SwitchboardError');
+}
+
+describe('settings', () => {
+  it('returns defaults when nothing is stored, without storing them', () => {
+    expect(settings.getAll()).toEqual({
+      'gateway.port': 17517,
+      'upstream.idleTimeoutSeconds': 600,
+      'callLog.retentionDays': 14,
+    });
+    expect(SETTING_KEYS.map((k) => settings.isSet(k))).toEqual([false, false, false]);
+    expect(database.connection.prepare('SELECT count(*) FROM settings').pluck().get()).toBe(0);
+  });
+
+  it('stores, reads back and resets values', () => {
+    expect(settings.set('gateway.port', 18000)).toBe(18000);
+    settings.set('upstream.idleTimeoutSeconds', 0);
+    expect(settings.get('gateway.port')).toBe(18000);
+    expect(settings.get('upstream.idleTimeoutSeconds')).toBe(0);
+    expect(settings.isSet('gateway.port')).toBe(true);
+    settings.reset('gateway.port');
+    expect(settings.get('gateway.port')).toBe(17517);
+    expect(settings.isSet('gateway.port')).toBe(false);
+  });
+
+  it('keeps values across a reopen', () => {
+    settings.set('callLog.retentionDays', 30);
+    const file = database.file;
+    database.close();
+    database = openDatabase({ file, clock: createFakeClock() });
+    expect(
+      createSettingsRepository(database, { clock: createFakeClock() }).get('callLog.retentionDays'),
+    ).toBe(30);
+  });
+
+  it.each<[SettingKey, unknown]>([
+    ['gateway.port', 80],
+    ['gateway.port', 70000],
+    ['gateway.port', 8080.5],
+    ['gateway.port', '8080'],
+    ['upstream.idleTimeoutSeconds', -1],
+    ['callLog.retentionDays', 0],
+    ['callLog.retentionDays', null],
+  ])('rejects %s = %j with VALIDATION naming the key', (key, value) => {
+    const error = thrown(() => settings.set(key, value));
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message.startsWith(`${key}: `)).toBe(true);
+    expect(settings.isSet(key)).toBe(false);
+  });
+
+  it('rejects unknown keys, listing the known ones', () => {
+    const error = thrown(() => settings.set('gateway.colour' as SettingKey, 'blue'));
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toContain('"gateway.colour" is not a setting');
+    expect(error.message).toContain('gateway.port');
+    expect(thrown(() => settings.get('nope' as SettingKey)).code).toBe('VALIDATION');
+  });
+
+  it('falls back to the default (and warns) when a stored value no longer validates', () => {
+    const put = database.connection.prepare(
+      "INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES (?, ?, 'x')",
+    );
+    put.run('gateway.port', '"not a number"');
+    put.run('callLog.retentionDays', '-5');
+    put.run('from.a.newer.app', '{"x":1}');
+    expect(settings.getAll()).toEqual({
+      'gateway.port': 17517,
+      'upstream.idleTimeoutSeconds': 600,
+      'callLog.retentionDays': 14,
+    });
+    expect(warnings).toHaveLength(2);
+  });
+});

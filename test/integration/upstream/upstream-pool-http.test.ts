@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpFixture } from '../../fixtures/servers/fixtures.ts';
+import { FIXTURES, startHttpFixture } from '../../fixtures/servers/fixtures.ts';
+import type { Harness } from './pool-harness.ts';
+import { createHarness, firstText } from './pool-harness.ts';
+
+let h: Harness;
+const fixtures: HttpFixture[] = [];
+afterEach(async () => {
+  await h?.close();
+  await Promise.all(fixtures.splice(0).map((f) => f.close()));
+});
+
+const start = async (mode: '--http' | '--http-legacy' | '--sse', file: string = FIXTURES.echo) => {
+  const fixture = await startHttpFixture(file, mode);
+  fixtures.push(fixture);
+  return fixture;
+};
+
+const echo = (prefix: string, text: string) =>
+  h.pool.request(prefix, { method: 'tools/call', params: { name: 'echo', arguments: { text } } });
+
+describe('upstream pool over HTTP', () => {
+  it('negotiates the modern era with a both-era server, remembers it, and reconnects without probing', async () => {
+    const fixture = await start('--http');
+    h = createHarness();
+    h.addRemote('remote', fixture.url);
+    await h.pool.sync();
+    await h.next('catalog', (e) => e.prefix === 'remote');
+    const era = h.catalog.get('remote')?.era;
+    expect(era).toMatchObject({ era: 'modern', wire: 'streamable-http', protocolVersion: '2026-07-28' });
+    expect(era?.discover).toBeDefined();
+    expect(firstText(await echo('remote', 'modern hi'))).toBe('modern hi');
+
+    await h.pool.stopAll();
+    const again = h.reopenPool();
+    await again.sync();
+    const result = await again.request('remote', {
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'prior' } },
+    });
+    expect(firstText(result)).toBe('prior');
+    expect(again.status('remote')?.era).toMatchObject({ era: 'modern' });
+  });
+
+  it('falls back to legacy with a sessionful-only server and re-initializes after the session is lost', async () => {
+    const fixture = await start('--http-legacy');
+    h = createHarness();
+    h.addRemote('legacy', fixture.url);
+    await h.pool.sync();
+    await h.next('catalog', (e) => e.prefix === 'legacy');
+    expect(h.catalog.get('legacy')?.era).toMatchObject({
+      era: 'legacy',
+      wire: 'streamable-http',
+      protocolVersion: '2025-11-25',
+    });
+    expect(firstText(await echo('legacy', 'one'))).toBe('one');
+    // The server forgets every session, as after a restart: the next request gets 404 and must be retried.
+    await fetch(new URL('/drop-sessions', fixture.url));
+    expect(firstText(await echo('legacy', 'two'))).toBe('two');
+    expect(h.logs.some((l) => l.includes('forgot our session'))).toBe(true);
+  });
+
+  it('falls back to the old HTTP+SSE transport when Streamable HTTP is refused', async () => {
+    const fixture = await start('--sse');
+    h = createHarness();
+    h.addRemote('old', fixture.url);
+    await h.pool.sync();
+    await h.next('catalog', (e) => e.prefix === 'old');
+    expect(h.catalog.get('old')?.era).toMatchObject({ era: 'legacy', wire: 'sse' });
+    expect(firstText(await echo('old', 'via sse'))).toBe('via sse');
+  });
+
+  it('reports an unreachable server as unavailable with backoff, without blocking others', async () => {
+    const fixture = await start('--http');
+    h = createHarness({ connectTimeoutMs: 2000 });
+    h.addRemote('down', 'http://127.0.0.1:9/mcp');
+    h.addRemote('up', fixture.url);
+    await h.pool.sync();
+    const started = Date.now();
+    expect(firstText(await echo('up', 'fine'))).toBe('fine');
+    expect(Date.now() - started).toBeLessThan(2000);
+    await h.waitForState('down', 'backoff');
+    expect(h.pool.status('down')?.lastError?.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,254 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SwitchboardError } from '../../../main/lib/errors.ts';
+import { toDefinition } from '../../../main/registry/server-repository.ts';
+import { readProcessIdentity } from '../../../main/upstream/process-identity.ts';
+import { groupIsAlive } from '../../../main/upstream/process-tree.ts';
+import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
+import type { Harness } from './pool-harness.ts';
+import { createHarness, firstText } from './pool-harness.ts';
+
+const posix = process.platform !== 'win32';
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const callTool = (prefix: string, name: string, args: Record<string, unknown> = {}, options = {}) =>
+  h.pool.request(prefix, { method: 'tools/call', params: { name, arguments: args } }, options);
+
+const codeOf = (error: unknown) => (error instanceof SwitchboardError ? error.code : String(error));
+
+describe('upstream pool: lifecycle and catalog', () => {
+  it('discovers a new server in the background, caches its catalog, then idles it out', async () => {
+    h = createHarness({ idleTimeoutMs: () => 300 });
+    h.addStdio('echo', FIXTURES.echo);
+    const cataloged = h.next('catalog', (e) => e.prefix === 'echo');
+    await h.pool.sync();
+    await cataloged;
+    const stored = h.catalog.get('echo');
+    expect(stored?.tools.map((t) => t.name)).toContain('echo');
+    expect(stored?.prompts.map((p) => p.name)).toEqual(['greet']);
+    expect(stored?.resourceTemplates.map((t) => t.uriTemplate)).toEqual(['mem://items/{id}']);
+    expect(stored?.era).toMatchObject({ era: 'legacy', wire: 'stdio' });
+    await h.waitForState('echo', 'stopped', 5000);
+  });
+
+  it('starts lazily on the first call and is not spawned at sync when its catalog is known', async () => {
+    h = createHarness();
+    h.addStdio('echo', FIXTURES.echo);
+    await h.pool.sync();
+    await h.next('catalog');
+    await h.pool.stopAll();
+    const second = h.reopenPool();
+    await second.sync();
+    expect(second.status('echo')?.state).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(second.status('echo')?.state).toBe('stopped');
+    const result = await second.request('echo', {
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'lazy' } },
+    });
+    expect(firstText(result)).toBe('lazy');
+    expect(second.status('echo')?.state).toBe('ready');
+  });
+
+  it('refreshes the catalog when an upstream announces list_changed', async () => {
+    h = createHarness();
+    h.addStdio('dyn', FIXTURES.listChanging);
+    await h.pool.sync();
+    await h.next('catalog', (e) => e.prefix === 'dyn');
+    const changed = h.next('catalog', (e) => e.prefix === 'dyn' && e.changes.tools);
+    await callTool('dyn', 'add_tool', { name: 'fresh' });
+    await changed;
+    expect(h.catalog.get('dyn')?.tools.map((t) => t.name)).toEqual(['add_tool', 'fresh']);
+  });
+
+  it('logs and skips garbage on stdout', async () => {
+    h = createHarness();
+    h.addStdio('junk', FIXTURES.garbageStdout);
+    await h.pool.sync();
+    expect(firstText(await callTool('junk', 'echo', { text: 'ok' }))).toBe('ok');
+    expect(h.logs.some((l) => l.includes('not JSON-RPC') && l.includes('Welcome to garbage-server'))).toBe(
+      true,
+    );
+  });
+
+  it('keeps a keepRunning server running and never idles it', async () => {
+    h = createHarness({ idleTimeoutMs: () => 100 });
+    h.addStdio('kr', FIXTURES.echo, [], { keepRunning: true });
+    await h.pool.sync();
+    await h.waitForState('kr', 'ready');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.pool.status('kr')?.state).toBe('ready');
+  });
+});
+
+describe('upstream pool: failures', () => {
+  it.runIf(posix)(
+    'fails a call within 1 s when its upstream is SIGKILLed, leaves others alone, restarts with backoff',
+    async () => {
+      h = createHarness();
+      h.addStdio('slow', FIXTURES.slow);
+      h.addStdio('echo', FIXTURES.echo);
+      await h.pool.sync();
+      await h.waitForState('slow', 'ready');
+      const pid = h.pool.status('slow')?.pid as number;
+      const hung = callTool('slow', 'hang').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const echoing = callTool('echo', 'echo', { text: 'unaffected' });
+      const backoff = h.next('state', (s) => s.prefix === 'slow' && s.state === 'backoff');
+      await new Promise((r) => setTimeout(r, 100));
+      const killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+      const error = await hung;
+      const elapsed = Date.now() - killedAt;
+      expect(elapsed).toBeLessThan(1000);
+      expect(codeOf(error)).toBe('UPSTREAM_UNAVAILABLE');
+      expect((error as Error).message).toMatch(/killed by SIGKILL/);
+      expect(firstText(await echoing)).toBe('unaffected');
+      const [status] = await backoff;
+      expect(status.nextRetryAt).toBeGreaterThan(killedAt);
+      expect(status.lastError?.message).toMatch(/slow was killed by SIGKILL unexpectedly/);
+      await h.waitForState('slow', 'ready', 5000);
+      expect(h.pool.status('slow')?.pid).not.toBe(pid);
+      expect(h.pool.status('slow')?.failures).toBe(1);
+    },
+  );
+
+  it('times out a hung upstream and cancels the request there', async () => {
+    h = createHarness();
+    const record = path.join(h.dir, 'slow-record.jsonl');
+    h.addStdio('slow', FIXTURES.slow, [], { env: { SLOW_RECORD: record } });
+    await h.pool.sync();
+    const started = Date.now();
+    const error = await callTool('slow', 'hang', {}, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('UPSTREAM_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (let i = 0; i < 40 && !fs.existsSync(record); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(fs.readFileSync(record, 'utf8')).toContain('"cancelled"');
+  });
+
+  it('lets progress keep a long call alive past its timeout, within the total cap', async () => {
+    h = createHarness();
+    h.addStdio('slow', FIXTURES.slow);
+    await h.pool.sync();
+    const progress: number[] = [];
+    const result = await callTool(
+      'slow',
+      'sleep',
+      { ms: 900, steps: 6 },
+      { timeoutMs: 400, onprogress: (p: { progress: number }) => progress.push(p.progress) },
+    );
+    expect(firstText(result)).toBe('slept 900ms');
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    const capped = await callTool(
+      'slow',
+      'sleep',
+      { ms: 2000, steps: 20 },
+      { timeoutMs: 400, maxTotalTimeoutMs: 600, onprogress: () => {} },
+    ).catch((e: unknown) => e);
+    expect(codeOf(capped)).toBe('UPSTREAM_TIMEOUT');
+  });
+
+  it('passes a cancellation on to the upstream', async () => {
+    h = createHarness();
+    const record = path.join(h.dir, 'slow-record.jsonl');
+    h.addStdio('slow', FIXTURES.slow, [], { env: { SLOW_RECORD: record } });
+    await h.pool.sync();
+    await h.waitForState('slow', 'ready');
+    const abort = new AbortController();
+    const pending = callTool('slow', 'hang', {}, { signal: abort.signal }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    abort.abort('user stop');
+    const error = await pending;
+    expect((error as SwitchboardError).details).toEqual({ cancelled: true });
+    for (let i = 0; i < 40 && !fs.existsSync(record); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(fs.readFileSync(record, 'utf8')).toMatch(/"cancelled".*user stop/);
+  });
+
+  it('reports a server that dies at start with its redacted stderr, then gives up', async () => {
+    h = createHarness({
+      restartPolicy: { baseDelayMs: 50, maxDelayMs: 100, windowMs: 60_000, maxFailures: 2 },
+    });
+    h.addStdio('broken', FIXTURES.crashing, ['--exit-at-start'], {
+      envVars: [{ name: 'API_TOKEN', secret: true }],
+    });
+    h.secrets.broken = { API_TOKEN: 'tok-very-secret-123' };
+    await h.pool.sync();
+    await h.waitForState('broken', 'failed', 10_000);
+    const status = h.pool.status('broken');
+    expect(status?.lastError?.message).toContain('fatal: the server rejected token [REDACTED]');
+    expect(JSON.stringify(status)).not.toContain('tok-very-secret-123');
+    expect(JSON.stringify(h.pool.stderr('broken'))).not.toContain('tok-very-secret-123');
+    expect(h.logs.join('\n')).not.toContain('tok-very-secret-123');
+  });
+
+  it('marks servers with missing variables needs_config and never starts them', async () => {
+    h = createHarness();
+    h.addStdio('github', FIXTURES.echo, [], { envVars: [{ name: 'GITHUB_TOKEN', secret: true }] });
+    await h.pool.sync();
+    expect(h.pool.status('github')).toMatchObject({ state: 'needs_config', missing: ['GITHUB_TOKEN'] });
+    const error = await callTool('github', 'echo', { text: 'x' }).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('NEEDS_CONFIG');
+    expect((error as Error).message).toBe(
+      'github needs GITHUB_TOKEN: run `switchboard secret set github GITHUB_TOKEN` or fill it in the Switchboard window',
+    );
+    h.secrets.github = { GITHUB_TOKEN: 'ghp_x' };
+    await h.pool.sync();
+    expect(firstText(await callTool('github', 'echo', { text: 'configured' }))).toBe('configured');
+  });
+});
+
+describe('upstream pool: sync', () => {
+  it('restarts only changed servers, stops disabled and removed ones', async () => {
+    h = createHarness();
+    h.addStdio('a', FIXTURES.echo);
+    h.addStdio('b', FIXTURES.echo);
+    h.addStdio('c', FIXTURES.echo);
+    await h.pool.sync();
+    await Promise.all(['a', 'b', 'c'].map((p) => h.waitForState(p, 'ready')));
+    const pids = Object.fromEntries(['a', 'b', 'c'].map((p) => [p, h.pool.status(p)?.pid as number]));
+    h.servers.update('a', { ...toDefinition(h.servers.get('a')), args: [FIXTURES.echo, '--changed'] });
+    h.servers.update('b', { ...toDefinition(h.servers.get('b')), name: 'renamed label only' });
+    h.servers.setEnabled('c', false);
+    const event = h.next('servers');
+    await h.pool.sync();
+    expect((await event)[0]).toEqual({ added: [], removed: [], changed: ['a', 'c'] });
+    await h.waitForState('a', 'ready');
+    expect(h.pool.status('a')?.pid).not.toBe(pids.a);
+    expect(h.pool.status('b')?.pid).toBe(pids.b);
+    expect(h.pool.status('c')?.state).toBe('disabled');
+    if (posix) expect(groupIsAlive(pids.c as number)).toBe(false);
+    const disabled = await callTool('c', 'echo', { text: 'x' }).catch((e: unknown) => e);
+    expect((disabled as Error).message).toMatch(/disabled/);
+    h.servers.remove('b');
+    await h.pool.sync();
+    expect(h.pool.status('b')).toBeUndefined();
+    if (posix) expect(groupIsAlive(pids.b as number)).toBe(false);
+  });
+
+  it.runIf(posix)('stopAll leaves no process of any tree behind', async () => {
+    h = createHarness();
+    h.addStdio('s1', FIXTURES.slow, ['--grandchild']);
+    h.addStdio('s2', FIXTURES.slow, ['--grandchild']);
+    await h.pool.sync();
+    await Promise.all(['s1', 's2'].map((p) => h.waitForState(p, 'ready')));
+    const groups = ['s1', 's2'].map((p) => h.pool.status(p)?.pid as number);
+    const grandchildren = await Promise.all(
+      ['s1', 's2'].map(async (p) => Number(firstText(await callTool(p, 'grandchild')))),
+    );
+    const started = Date.now();
+    await h.pool.stopAll();
+    const elapsed = Date.now() - started;
+    for (const pgid of groups) expect(groupIsAlive(pgid)).toBe(false);
+    // Killed grandchildren may linger as zombies until init reaps them; they must not be running.
+    for (const pid of grandchildren) expect(await readProcessIdentity(pid)).toBeUndefined();
+    expect(elapsed).toBeLessThan(3000);
+    const pidFile = JSON.parse(fs.readFileSync(path.join(h.dir, 'upstream-pids.json'), 'utf8'));
+    expect(pidFile.owners[String(process.pid)].entries).toEqual([]);
+  });
+});
