@@ -1,4 +1,10 @@
-import type { JSONRPCMessage, JSONRPCRequest, RequestId, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
+import type {
+  JSONRPCMessage,
+  JSONRPCRequest,
+  RequestId,
+  Transport,
+  TransportSendOptions,
+} from '@modelcontextprotocol/client';
 import {
   isInitializedNotification,
   isInitializeRequest,
@@ -105,7 +111,11 @@ export async function startBridgeRelay(options: BridgeRelayOptions): Promise<Bri
     const version = result.protocolVersion;
     if (typeof version === 'string') transport.setProtocolVersion(version);
     const caps = (result.capabilities ?? {}) as Record<string, { listChanged?: boolean } | undefined>;
-    listChanged = { tools: !!caps.tools?.listChanged, prompts: !!caps.prompts?.listChanged, resources: !!caps.resources?.listChanged };
+    listChanged = {
+      tools: !!caps.tools?.listChanged,
+      prompts: !!caps.prompts?.listChanged,
+      resources: !!caps.resources?.listChanged,
+    };
     initDone = true;
   };
 
@@ -117,7 +127,11 @@ export async function startBridgeRelay(options: BridgeRelayOptions): Promise<Bri
     transport.close().catch(() => {});
   };
 
-  const internalRequest = (transport: UpstreamTransport, method: string, params: unknown): Promise<JSONRPCMessage> => {
+  const internalRequest = (
+    transport: UpstreamTransport,
+    method: string,
+    params: unknown,
+  ): Promise<JSONRPCMessage> => {
     const id = `${INTERNAL_ID_PREFIX}${++internalSeq}`;
     return new Promise<JSONRPCMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -185,7 +199,8 @@ export async function startBridgeRelay(options: BridgeRelayOptions): Promise<Bri
   const sendOptions = (message: JSONRPCMessage): TransportSendOptions | undefined => {
     if (!isJSONRPCRequest(message)) return undefined;
     const id = message.id;
-    const streamEnded = () => failRequest(message, 'Switchboard closed the response before answering (was it stopped?)');
+    const streamEnded = () =>
+      failRequest(message, 'Switchboard closed the response before answering (was it stopped?)');
     const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
     if (typeof meta?.[PROTOCOL_VERSION_META_KEY] !== 'string') return { onRequestStreamEnd: streamEnded };
     const controller = new AbortController();
@@ -207,7 +222,8 @@ export async function startBridgeRelay(options: BridgeRelayOptions): Promise<Bri
     } catch (error) {
       if (closed || sendOpts?.requestSignal?.aborted) return;
       const status = error instanceof SdkHttpError ? error.status : undefined;
-      const sessionLost = status === 404 && transport.sessionId !== undefined && !isInitializeRequest(message);
+      const sessionLost =
+        status === 404 && transport.sessionId !== undefined && !isInitializeRequest(message);
       if (attempt === 0 && (sessionLost || isNetworkError(error))) {
         detach(transport);
         return forward(message, 1);
@@ -246,14 +262,18 @@ export async function startBridgeRelay(options: BridgeRelayOptions): Promise<Bri
     upstream = undefined;
     if (transport) {
       // Politely end the HTTP session (best effort: the gateway's sweep would close it anyway).
-      await Promise.race([transport.terminateSession?.().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      await Promise.race([
+        transport.terminateSession?.().catch(() => {}),
+        new Promise((r) => setTimeout(r, 1_000).unref()),
+      ]);
       detach(transport);
     }
     for (const controller of modernInFlight.values()) controller.abort();
     resolveDone();
   };
   downstream.onclose = () => void finish();
-  downstream.onerror = (error) => options.notify(`switchboard bridge: ignoring an unreadable message from the client (${error.message})`);
+  downstream.onerror = (error) =>
+    options.notify(`switchboard bridge: ignoring an unreadable message from the client (${error.message})`);
 
   await downstream.start();
   return {

@@ -33,7 +33,10 @@ export function bridgeLaunchCommand(options: BridgeLaunchOptions): BridgeLaunchC
     ['dataDir', options.dataDir],
   ] as const) {
     if (!path.isAbsolute(value) && !path.win32.isAbsolute(value)) {
-      throw new SwitchboardError('VALIDATION', `bridge launch ${name} must be an absolute path, got "${value}"`);
+      throw new SwitchboardError(
+        'VALIDATION',
+        `bridge launch ${name} must be an absolute path, got "${value}"`,
+      );
     }
   }
   const args = [options.cliEntry, '--data-dir', options.dataDir, 'bridge'];

@@ -13,11 +13,17 @@ export interface WaitForGatewayOptions {
 }
 
 /** True when the hub answers its health check at the target's port and the bridge token exists. */
-export async function probeGateway(target: BridgeTarget, fetchFn: typeof fetch = fetch, signal?: AbortSignal): Promise<boolean> {
+export async function probeGateway(
+  target: BridgeTarget,
+  fetchFn: typeof fetch = fetch,
+  signal?: AbortSignal,
+): Promise<boolean> {
   if (target.token() === undefined) return false;
   const url = new URL('/healthz', target.url());
   try {
-    const response = await fetchFn(url, { signal: AbortSignal.any([AbortSignal.timeout(2_000), ...(signal ? [signal] : [])]) });
+    const response = await fetchFn(url, {
+      signal: AbortSignal.any([AbortSignal.timeout(2_000), ...(signal ? [signal] : [])]),
+    });
     if (!response.ok) return false;
     // Another program may hold the port: only our own health answer counts.
     const body = (await response.json()) as { service?: unknown };

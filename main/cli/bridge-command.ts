@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { runBridge } from '../bridge/run-bridge.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import type { CliContext } from './context.ts';
-import { parsePortOption } from './port-option.ts';
+import { parsePortOption } from './serve-command.ts';
 
 /**
  * `switchboard bridge [--server PREFIX]`: a stdio MCP server relaying to the local gateway, for clients

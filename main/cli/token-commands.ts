@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { systemClock } from '../lib/clock.ts';
-import type { RegistryDatabase } from '../registry/database.ts';
 import { createClientTokenRepository } from '../registry/client-token-repository.ts';
 import type { CliContext } from './context.ts';
 import { table } from './output.ts';
@@ -11,8 +9,8 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .command('token')
     .description('manage the client tokens AI apps use to call the gateway (shown once, stored hashed)');
   const repository = async () => {
-    const hub: { db: RegistryDatabase } = await ctx.hub();
-    return createClientTokenRepository(hub.db, { clock: systemClock });
+    const hub = await ctx.hub();
+    return createClientTokenRepository(hub.registry.db, { clock: hub.clock });
   };
 
   token

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { listGroupMembers } from './process-identity.ts';
+import { sleep } from './timeouts.ts';
 
 /**
  * Killing a whole process tree. `npx foo` is npm → sh → node: signalling only the direct child (what the SDK's
@@ -67,7 +68,7 @@ export async function terminateTree(pid: number, options: TerminateOptions): Pro
   const poll = options.pollMs ?? 50;
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
-    await delay(poll);
+    await sleep(poll);
     if (!groupIsAlive(pid)) return;
   }
   signalGroup(pid, 'SIGKILL');
@@ -80,8 +81,4 @@ export function groupIsAlive(pgid: number): boolean {
   if (!groupExists(pgid)) return false;
   const members = listGroupMembers(pgid);
   return members === undefined || members.length > 0;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -6,6 +6,7 @@ import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/clie
 import { SwitchboardError } from '../lib/errors.ts';
 import { createLineSplitter } from './line-buffer.ts';
 import { signalGroup, terminateTree } from './process-tree.ts';
+import { settlesWithin } from './timeouts.ts';
 import { planWindowsSpawn } from './windows-command.ts';
 
 /**
@@ -153,7 +154,7 @@ export class StdioProcessTransport implements Transport {
 
   /** Resolves once everything the child wrote to stderr was delivered (bounded: a grandchild may hold the pipe). */
   whenStderrDrained(timeoutMs = 250): Promise<void> {
-    return Promise.race([this.stderrEnded, delay(timeoutMs)]);
+    return settlesWithin(this.stderrEnded, timeoutMs).then(() => undefined);
   }
 
   /** Writes one message as a line of JSON; resolves when the pipe accepted it. */
@@ -184,7 +185,7 @@ export class StdioProcessTransport implements Transport {
       // Already closed.
     }
     const stdinGrace = this.options.stdinGraceMs ?? 300;
-    const exitedInTime = await Promise.race([exited.then(() => true), delay(stdinGrace).then(() => false)]);
+    const exitedInTime = await settlesWithin(exited, stdinGrace);
     const pid = child.pid;
     if (pid !== undefined) {
       const platform = this.options.platform ?? process.platform;
@@ -192,7 +193,7 @@ export class StdioProcessTransport implements Transport {
       if (!exitedInTime || platform !== 'win32')
         await terminateTree(pid, { graceMs: this.options.killGraceMs ?? 2000, platform });
     }
-    await Promise.race([exited, delay(5000)]);
+    await settlesWithin(exited, 5000);
     this.finish();
   }
 
@@ -246,8 +247,4 @@ function spawnError(
   return new SwitchboardError('UPSTREAM_UNAVAILABLE', `cannot start "${command}": ${error.message}`, {
     cause: error,
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

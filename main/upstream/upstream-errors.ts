@@ -77,3 +77,53 @@ export function connectError(prefix: string, error: unknown): SwitchboardError {
     { cause: error },
   );
 }
+
+/** The error of a request the caller cancelled (the details let the call log tell it apart). */
+export function cancelledError(prefix: string): SwitchboardError {
+  return new SwitchboardError('UPSTREAM_ERROR', `the request to ${prefix} was cancelled`, {
+    details: { cancelled: true },
+  });
+}
+
+export interface RequestFailureContext {
+  /** True when the caller's signal fired (then the failure is a cancellation, whatever the SDK says). */
+  aborted: boolean;
+  timeoutMs: number;
+  /** How the stdio process ended, when it did. */
+  lastExit?: { code: number | null; signal: string | null };
+  redact(text: string): string;
+}
+
+/**
+ * Converts a failed request into what the caller should see: a cancellation, a timeout, "the server stopped
+ * while handling it" (crash), the upstream's own JSON-RPC error unchanged, or a generic upstream error.
+ */
+export function requestFailure(prefix: string, error: unknown, context: RequestFailureContext): unknown {
+  if (context.aborted) return cancelledError(prefix);
+  if (error instanceof SwitchboardError || isProtocolError(error)) return error;
+  if (isSdkTimeout(error)) {
+    return new SwitchboardError(
+      'UPSTREAM_TIMEOUT',
+      `${prefix} did not answer within ${Math.round(context.timeoutMs / 1000)}s (or exceeded the total time limit); ` +
+        'the request was cancelled',
+      { cause: error },
+    );
+  }
+  if (isConnectionClosed(error)) {
+    const exit = context.lastExit;
+    const how = exit ? (exit.signal ? ` (killed by ${exit.signal})` : ` (exit code ${exit.code})`) : '';
+    return new SwitchboardError(
+      'UPSTREAM_UNAVAILABLE',
+      `${prefix} stopped while handling the request${how}; it will be restarted`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const converted = connectError(prefix, error);
+  if (converted.code !== 'UPSTREAM_UNAVAILABLE') return converted;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SwitchboardError('UPSTREAM_ERROR', `${prefix} failed: ${context.redact(message)}`, {
+    cause: error,
+  });
+}

@@ -10,7 +10,6 @@ import type { CatalogRecord, UpstreamCatalogRepository } from '../registry/upstr
 import { pickCaller } from './caller-routing.ts';
 import type { ListKind } from './catalog-fetch.ts';
 import { diffCatalogs, fetchCatalog } from './catalog-fetch.ts';
-import { buildChildEnv } from './child-env.ts';
 import type { UpstreamConnection } from './connect-upstream.ts';
 import { connectUpstream } from './connect-upstream.ts';
 import { definitionHash, runtimeFingerprint } from './definition-fingerprint.ts';
@@ -19,18 +18,14 @@ import { createLineRing } from './line-buffer.ts';
 import { createListeners } from './listeners.ts';
 import { needsConfigError } from './needs-config.ts';
 import type { PidRegistry } from './pid-registry.ts';
-import { readProcessIdentity } from './process-identity.ts';
+import { signalGroup, signalProcess } from './process-tree.ts';
 import type { RestartPolicy } from './restart-policy.ts';
 import { DEFAULT_RESTART_POLICY, planRestart, recentFailures } from './restart-policy.ts';
 import type { ExitInfo } from './stdio-process-transport.ts';
+import { launchStdio } from './stdio-launch.ts';
+import { settlesWithin } from './timeouts.ts';
 import { StdioProcessTransport } from './stdio-process-transport.ts';
-import {
-  connectError,
-  isConnectionClosed,
-  isProtocolError,
-  isSdkTimeout,
-  isSessionGone,
-} from './upstream-errors.ts';
+import { cancelledError, connectError, isSessionGone, requestFailure } from './upstream-errors.ts';
 import type {
   ServerRequestMethod,
   UpstreamCaller,
@@ -112,6 +107,12 @@ export interface UpstreamPool {
   refreshCatalog(prefix: string): Promise<void>;
   /** Stops every server and waits until their process trees are gone. */
   stopAll(): Promise<void>;
+  /**
+   * SIGKILLs every running stdio tree at once, synchronously: for a `process.on('exit')` hook, where nothing
+   * asynchronous runs any more. Our children lead their own process groups, so a Ctrl-C aimed at the hub's
+   * terminal never reaches them; without stopAll() or this they would outlive the hub (until the next start reaps them).
+   */
+  killAllSync(): void;
   on<K extends keyof UpstreamPoolEvents>(event: K, listener: UpstreamPoolEvents[K]): () => void;
 }
 
@@ -222,6 +223,14 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
   };
 
   const forwardLog = (e: Entry, params: Record<string, unknown>) => {
+    if (e.inFlight.size === 0) {
+      log.debug('upstream log message', {
+        prefix: e.server.prefix,
+        level: params.level,
+        data: deps.redactor.redact(JSON.stringify(params.data ?? null)),
+      });
+      return;
+    }
     const sessions = new Set<string>();
     for (const call of e.inFlight) {
       if (!call.caller?.log || sessions.has(call.caller.sessionKey)) continue;
@@ -310,37 +319,23 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         ...(authProvider === undefined ? {} : { authProvider }),
         ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
         createStdioTransport: (server) => {
-          const transport = new StdioProcessTransport({
-            command: server.command,
-            args: server.args,
-            ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
-            env: buildChildEnv({ resolved: server.env, path: childPath, processEnv, platform }),
+          e.pending = launchStdio({
+            prefix,
+            server,
+            path: childPath,
+            processEnv,
             platform,
             killGraceMs: deps.killGraceMs ?? 2000,
-            onStderrLine: (line) => e.stderr.push({ at: now(), text: deps.redactor.redact(line) }),
-            onGarbageLine: (line) =>
-              log.warn('upstream wrote a line that is not JSON-RPC to stdout; skipped', {
-                prefix,
-                line: deps.redactor.redact(line.length > 500 ? `${line.slice(0, 500)}…` : line),
-              }),
-            onSpawn: (pid) => {
-              void readProcessIdentity(pid, platform).then((identity) =>
-                deps.pids?.add({
-                  prefix,
-                  pid,
-                  ...(identity === undefined ? {} : { identity }),
-                  command: deps.redactor.redact([server.command, ...server.args].join(' ')),
-                  startedAt: new Date(now()).toISOString(),
-                }),
-              );
-            },
+            stderr: e.stderr,
+            redactor: deps.redactor,
+            log,
+            clock: deps.clock,
+            ...(deps.pids === undefined ? {} : { pids: deps.pids }),
             onExit: (info) => {
               e.lastExit = info;
-              deps.pids?.remove(info.pid);
             },
           });
-          e.pending = transport;
-          return transport;
+          return e.pending;
         },
       }).catch(async (error: unknown) => {
         // "Connection closed" says little; what the process printed before dying usually says why.
@@ -467,9 +462,9 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
 
   const closeConnection = async (conn: UpstreamConnection) => {
     const closing = conn.client.close().catch(() => {});
-    await Promise.race([closing, delay(CLOSE_TIMEOUT_MS)]);
+    await settlesWithin(closing, CLOSE_TIMEOUT_MS);
     // Client.close() closes the transport too; a second close is a no-op, but covers a client that threw early.
-    await Promise.race([conn.transport.close().catch(() => {}), delay(CLOSE_TIMEOUT_MS)]);
+    await settlesWithin(conn.transport.close(), CLOSE_TIMEOUT_MS);
   };
 
   const stopEntry = async (e: Entry, next: UpstreamState = 'stopped') => {
@@ -550,7 +545,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
 
   const acquire = async (e: Entry, signal: AbortSignal | undefined): Promise<UpstreamConnection> => {
     for (let round = 0; round < 3; round++) {
-      if (signal?.aborted) throw cancelled(e.server.prefix);
+      if (signal?.aborted) throw cancelledError(e.server.prefix);
       switch (e.state) {
         case 'ready':
           if (e.conn) return e.conn;
@@ -596,45 +591,6 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     return startEntry(e);
   };
 
-  const requestError = (
-    e: Entry,
-    error: unknown,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): unknown => {
-    const prefix = e.server.prefix;
-    if (signal?.aborted) return cancelled(prefix);
-    if (error instanceof SwitchboardError || isProtocolError(error)) return error;
-    if (isSdkTimeout(error)) {
-      return new SwitchboardError(
-        'UPSTREAM_TIMEOUT',
-        `${prefix} did not answer within ${Math.round(timeoutMs / 1000)}s (or exceeded the total time limit); the request was cancelled`,
-        { cause: error },
-      );
-    }
-    if (isConnectionClosed(error)) {
-      const exit = e.lastExit;
-      const how = exit ? (exit.signal ? ` (killed by ${exit.signal})` : ` (exit code ${exit.code})`) : '';
-      return new SwitchboardError(
-        'UPSTREAM_UNAVAILABLE',
-        `${prefix} stopped while handling the request${how}; it will be restarted`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const converted = connectError(prefix, error);
-    return converted.code === 'UPSTREAM_UNAVAILABLE'
-      ? new SwitchboardError(
-          'UPSTREAM_ERROR',
-          `${prefix} failed: ${deps.redactor.redact(error instanceof Error ? error.message : String(error))}`,
-          {
-            cause: error,
-          },
-        )
-      : converted;
-  };
-
   const request: UpstreamPool['request'] = async (prefix, req, options = {}) => {
     const e = entryOf(prefix);
     const call: InFlight = {
@@ -669,7 +625,12 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         throw error;
       }
     } catch (error) {
-      throw requestError(e, error, options.signal, timeoutMs);
+      throw requestFailure(prefix, error, {
+        aborted: options.signal?.aborted ?? false,
+        timeoutMs,
+        ...(e.lastExit === undefined ? {} : { lastExit: e.lastExit }),
+        redact: (text: string) => deps.redactor.redact(text),
+      });
     } finally {
       e.inFlight.delete(call);
       armIdle(e);
@@ -828,18 +789,16 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         ),
       );
     },
+    killAllSync() {
+      for (const e of entries.values()) {
+        const pid = e.conn?.pid ?? e.pending?.pid;
+        if (pid === undefined) continue;
+        if (platform === 'win32') signalProcess(pid, 'SIGKILL');
+        else signalGroup(pid, 'SIGKILL');
+      }
+    },
     on: listeners.on,
   };
-}
-
-function cancelled(prefix: string): SwitchboardError {
-  return new SwitchboardError('UPSTREAM_ERROR', `the request to ${prefix} was cancelled`, {
-    details: { cancelled: true },
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function abortableDelay(ms: number, signal: AbortSignal | undefined, prefix: string): Promise<void> {
@@ -850,7 +809,7 @@ function abortableDelay(ms: number, signal: AbortSignal | undefined, prefix: str
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(cancelled(prefix));
+      reject(cancelledError(prefix));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -32,7 +32,10 @@ export interface FakeCore extends GatewayCore {
  * A fake core serving `prefixes` (default: "fake"). `fixtures` adds per-server routes whose Server comes
  * from a factory (e.g. the conformance fixture on /mcp/conformance).
  */
-export function createFakeCore(prefixes: readonly string[] = ['fake'], fixtures: Record<string, () => Server> = {}): FakeCore {
+export function createFakeCore(
+  prefixes: readonly string[] = ['fake'],
+  fixtures: Record<string, () => Server> = {},
+): FakeCore {
   const listeners = new Set<(change: { tools: boolean; prompts: boolean; resources: boolean }) => void>();
   const liveLegacy = new Set<Server>();
   const extraTools: string[] = [];
@@ -75,12 +78,20 @@ export function createFakeCore(prefixes: readonly string[] = ['fake'], fixtures:
         }
         const token = ctx.mcpReq._meta?.progressToken;
         if (token !== undefined) {
-          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: 1, total: 1 } });
+          await ctx.mcpReq.notify({
+            method: 'notifications/progress',
+            params: { progressToken: token, progress: 1, total: 1 },
+          });
         }
         const text = String((request.params.arguments as { text?: unknown } | undefined)?.text ?? '');
         const where = scope.kind === 'all' ? 'all' : `server:${scope.prefix}`;
         return {
-          content: [{ type: 'text', text: `${request.params.name}(${text}) era=${era} scope=${where} caller=${scope.caller.clientName}` }],
+          content: [
+            {
+              type: 'text',
+              text: `${request.params.name}(${text}) era=${era} scope=${where} caller=${scope.caller.clientName}`,
+            },
+          ],
         };
       });
       if (era === 'legacy') {
@@ -110,7 +121,11 @@ export function createFakeCore(prefixes: readonly string[] = ['fake'], fixtures:
 }
 
 /** An in-memory token source with one client token; returns the token in clear for tests. */
-export function createMemoryTokens(name = 'test-client'): { source: TokenSource; token: string; used: number[] } {
+export function createMemoryTokens(name = 'test-client'): {
+  source: TokenSource;
+  token: string;
+  used: number[];
+} {
   const token = generateToken();
   const tokens: ActiveToken[] = [{ id: 1, name, hash: hashToken(token) }];
   const used: number[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult, Implementation, ServerContext } from '@modelcontextprotocol/server';
-import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import { inputRequired, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import type { StoredServer } from '../../../preload/contract/server-definition.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { SwitchboardError } from '../../lib/errors.ts';
@@ -12,7 +12,10 @@ import type { Aggregate, AggregateScope } from './aggregate.ts';
 import { buildAggregate } from './aggregate.ts';
 import type { CallLogSink } from './call-log-writer.ts';
 import { classifyFailure, toolErrorResult } from './call-outcome.ts';
-import { createDownstreamCaller } from './downstream-caller.ts';
+import { createDownstreamCaller, modernCapabilities } from './downstream-caller.ts';
+import type { RoundOutcome } from './input-bridge.ts';
+import { createInputBridge } from './input-bridge.ts';
+import type { UpstreamCaller } from '../../upstream/upstream-types.ts';
 import { createListChangeDebouncer } from './list-change-debouncer.ts';
 import { unwrapUri, wrapUri } from './resource-uris.ts';
 import { rewritePromptResult, rewriteReadResult, rewriteToolResult } from './result-rewrite.ts';
@@ -38,6 +41,17 @@ export interface GatewayCoreDeps {
   /** Per-call timeout (reset by progress) and total cap for tools/call; pool defaults otherwise. */
   toolTimeoutMs?: number;
   toolMaxTotalMs?: number;
+  /** How long a modern client may take to answer a question an upstream asked mid-call; default 10 min. */
+  inputTimeoutMs?: number;
+}
+
+/** One tools/call as it lives across the rounds of a modern multi-round-trip exchange. */
+interface CallHolder {
+  prefix: string;
+  name: string;
+  ctx: ServerContext;
+  started: number;
+  progress: Promise<void>;
 }
 
 interface Session {
@@ -63,6 +77,10 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
   const listChangedListeners = new Set<
     (change: { tools: boolean; prompts: boolean; resources: boolean }) => void
   >();
+  const bridge = createInputBridge({
+    log,
+    ...(deps.inputTimeoutMs === undefined ? {} : { ttlMs: deps.inputTimeoutMs }),
+  });
   const subscriptions = createSubscriptions({
     subscribe: (prefix, uri) => deps.pool.request(prefix, { method: 'resources/subscribe', params: { uri } }),
     unsubscribe: (prefix, uri) =>
@@ -187,7 +205,7 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
     const aggregate = scope.kind === 'all';
     const instructions =
       scope.kind === 'server'
-        ? deps.catalog.list().find((c) => c.prefix === scope.prefix)?.instructions
+        ? sources().catalogs.find((c) => c.prefix === scope.prefix)?.instructions
         : 'Tools, prompts and resources of several MCP servers, gathered by Switchboard. Names are "<server>__<name>".';
     const server = new Server(serverInfo, {
       capabilities: CAPABILITIES,
@@ -225,6 +243,9 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
 
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const exposed = request.params.name;
+      // A modern client coming back with answers for a parked call: the call is already routed.
+      const resumed = era === 'modern' ? parkedCall(scope, ctx) : undefined;
+      if (resumed) return callTool(scope, session, era, resumed.prefix, resumed.name, request.params, ctx);
       const target = aggregateOf(aggregateScope).toolRoutes.targetOf(exposed);
       if (!target) {
         const blocked = scope.kind === 'server' ? unavailable(scope.prefix) : undefined;
@@ -232,7 +253,7 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
           return toolErrorResult(scope.kind === 'server' ? scope.prefix : '', exposed, blocked, false);
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
       }
-      return callTool(scope, target.prefix, target.name, request.params, ctx, callerFor(ctx, target.prefix));
+      return callTool(scope, session, era, target.prefix, target.name, request.params, ctx);
     });
 
     server.setRequestHandler('prompts/get', async (request, ctx) => {
@@ -315,27 +336,44 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
     return server;
   };
 
+  const ownerOf = (scope: GatewayScope) => scope.caller.tokenId ?? `client:${scope.caller.clientName}`;
+  const parkedCall = (scope: GatewayScope, ctx: ServerContext): CallHolder | undefined => {
+    const state = ctx.mcpReq.requestState<string>();
+    return typeof state === 'string'
+      ? (bridge.extraOf(ownerOf(scope), state) as CallHolder | undefined)
+      : undefined;
+  };
+
   const callTool = async (
     scope: GatewayScope,
+    session: Session,
+    era: ProtocolEra,
     prefix: string,
     name: string,
     params: Record<string, unknown>,
     ctx: ServerContext,
-    caller: ReturnType<typeof createDownstreamCaller>,
   ): Promise<CallToolResult> => {
     const identity = scope.caller;
-    const started = deps.clock.now();
-    const token = ctx.mcpReq._meta?.progressToken;
+    const resumeState = era === 'modern' ? ctx.mcpReq.requestState<string>() : undefined;
+    const resumed = typeof resumeState === 'string' ? parkedCall(scope, ctx) : undefined;
+    const holder: CallHolder = resumed ?? {
+      prefix,
+      name,
+      ctx,
+      started: deps.clock.now(),
+      progress: Promise.resolve(),
+    };
+    // Progress goes to whichever downstream request of this call is open now (modern calls span rounds).
+    holder.ctx = ctx;
+    const token = () => holder.ctx.mcpReq._meta?.progressToken;
     const { progressToken: _token, ...meta } = (params._meta ?? {}) as Record<string, unknown>;
-    let progressSent: Promise<void> = Promise.resolve();
     let outcome:
       ReturnType<typeof classifyFailure> | { outcome: 'ok' | 'tool_error'; errorCode?: undefined } = {
       outcome: 'ok',
     };
-    try {
-      const blocked = unavailable(prefix);
-      if (blocked) throw blocked;
-      const result = await deps.pool.request(
+    let logIt = true;
+    const run = (caller: UpstreamCaller, signal: AbortSignal) =>
+      deps.pool.request(
         prefix,
         {
           method: 'tools/call',
@@ -347,25 +385,74 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
         },
         {
           caller,
-          signal: ctx.mcpReq.signal,
+          signal,
           ...(deps.toolTimeoutMs === undefined ? {} : { timeoutMs: deps.toolTimeoutMs }),
           ...(deps.toolMaxTotalMs === undefined ? {} : { maxTotalTimeoutMs: deps.toolMaxTotalMs }),
           // Always ask for progress: it resets the upstream timeout even when the client did not ask for it.
           onprogress: (p) => {
-            if (token === undefined) return;
-            progressSent = progressSent
+            const progressToken = token();
+            if (progressToken === undefined) return;
+            const target = holder.ctx;
+            holder.progress = holder.progress
               .then(() =>
-                ctx.mcpReq.notify({
-                  method: 'notifications/progress',
-                  params: { ...p, progressToken: token },
-                }),
+                target.mcpReq.notify({ method: 'notifications/progress', params: { ...p, progressToken } }),
               )
               .catch(() => {});
           },
         },
       );
+    try {
+      const blocked = unavailable(prefix);
+      if (blocked) throw blocked;
+      let result: Record<string, unknown>;
+      if (era === 'legacy') {
+        result = await run(
+          createDownstreamCaller({
+            sessionKey: session.key,
+            server: session.server,
+            ctx,
+            era,
+            prefix,
+            aggregate: scope.kind === 'all',
+            logLevel: () => session.logLevel,
+          }),
+          ctx.mcpReq.signal,
+        );
+      } else {
+        if (typeof resumeState === 'string' && !resumed) {
+          throw new SwitchboardError(
+            'UPSTREAM_ERROR',
+            `this call to ${name} waited too long for an answer and was cancelled; call the tool again`,
+          );
+        }
+        const round = resumed
+          ? (bridge.resume(
+              ownerOf(scope),
+              resumeState as string,
+              (ctx.mcpReq.inputResponses ?? {}) as Record<string, unknown>,
+              ctx.mcpReq.signal,
+            ) as Promise<RoundOutcome<Record<string, unknown>>>)
+          : bridge.start(
+              ownerOf(scope),
+              modernCapabilities(ctx),
+              session.key,
+              run,
+              ctx.mcpReq.signal,
+              holder,
+            );
+        const next = await round;
+        if (next.kind === 'input') {
+          logIt = false;
+          return inputRequired({
+            inputRequests: next.inputRequests as never,
+            requestState: next.requestState,
+          }) as never;
+        }
+        if (next.kind === 'failed') throw next.error;
+        result = next.value;
+      }
       // Progress must reach the client before the result, or the client drops it as belonging to no request.
-      await progressSent;
+      await holder.progress;
       if (result.isError === true) outcome = { outcome: 'tool_error' };
       return (scope.kind === 'all' ? rewriteToolResult(prefix, result) : result) as CallToolResult;
     } catch (error) {
@@ -375,16 +462,18 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
         log.info('tool call failed', { prefix, tool: name, code: outcome.errorCode });
       return toolErrorResult(prefix, name, error, cancelled);
     } finally {
-      deps.callLog?.record({
-        at: started,
-        clientName: identity.clientName,
-        ...(identity.tokenId === undefined ? {} : { tokenId: identity.tokenId }),
-        server: prefix,
-        tool: name,
-        durationMs: deps.clock.now() - started,
-        outcome: outcome.outcome,
-        ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
-      });
+      if (logIt) {
+        deps.callLog?.record({
+          at: holder.started,
+          clientName: identity.clientName,
+          ...(identity.tokenId === undefined ? {} : { tokenId: identity.tokenId }),
+          server: prefix,
+          tool: name,
+          durationMs: deps.clock.now() - holder.started,
+          outcome: outcome.outcome,
+          ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
+        });
+      }
     }
   };
 
@@ -400,6 +489,7 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
     async close() {
       for (const off of detach) off();
       debouncer.cancel();
+      bridge.close();
       legacySessions.clear();
       deps.callLog?.flush();
     },

@@ -32,6 +32,19 @@ export function levelAllows(minimum: string | undefined, level: unknown): boolea
   return min === -1 || at === -1 || at >= min;
 }
 
+/** What a modern (2026-07-28) client declared it can answer, from its request's `_meta` envelope. */
+export function modernCapabilities(ctx: ServerContext): UpstreamCaller['capabilities'] {
+  // The SDK types the envelope as an opaque object; its keys are the spec's reserved `_meta` names.
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const caps = envelope?.['io.modelcontextprotocol/clientCapabilities'] as
+    Record<string, unknown> | undefined;
+  return {
+    sampling: caps?.sampling !== undefined,
+    elicitation: caps?.elicitation !== undefined,
+    roots: caps?.roots !== undefined,
+  };
+}
+
 export interface DownstreamCallerOptions {
   sessionKey: string;
   server: Server;

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CallerIdentity, GatewayCore } from '../gateway-core.ts';
 import type { TokenVerifier } from '../tokens/token-verifier.ts';
+import type { TokenCarrier } from './bearer-auth.ts';
 import { authenticate } from './bearer-auth.ts';
 import { checkHostAndOrigin } from './host-origin-check.ts';
 import { jsonRpcErrorResponse, RPC } from './json-rpc-response.ts';
@@ -13,13 +14,25 @@ import { createModernEndpoint } from './modern-endpoint.ts';
 import { MAX_BODY_BYTES, readJsonBody } from './read-json-body.ts';
 import { createSseSessions, SSE_MESSAGES_PATH } from './sse-sessions.ts';
 
-/** An extra route mounted on the gateway port (e.g. the OAuth loopback callback). Host/Origin still apply. */
+/**
+ * An extra route on the gateway port: the OAuth loopback callback, pass-through relays and their
+ * well-known metadata, the web UI… The Host/Origin check applies to every route, whatever its `auth`.
+ */
 export interface GatewayRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ALL';
+  /** A Hono path pattern: `/oauth/callback`, `/mcp/:prefix/mcp`, `/.well-known/*`. */
   path: string;
-  /** 'token' requires a client token like the MCP routes; 'none' is for browser redirects and the like. */
-  auth: 'token' | 'none';
-  handler(request: Request, caller: CallerIdentity | undefined): Response | Promise<Response>;
+  /**
+   * `bearer`: a client token in Authorization (like /mcp); `gateway-token-header`: a client token in
+   * X-Switchboard-Token (pass-through routes, where Authorization is the upstream's); `none`: browser
+   * redirects and public metadata.
+   */
+  auth: TokenCarrier | 'none';
+  /** Answers the request; `undefined` means "not mine" and becomes the gateway's 404. */
+  handler(
+    request: Request,
+    context: { caller: CallerIdentity | undefined; params: Record<string, string> },
+  ): Response | undefined | Promise<Response | undefined>;
 }
 
 export interface GatewayAppOptions {
@@ -47,8 +60,6 @@ export interface GatewayApp {
   stats(): { legacySessions: number; sseSessions: number };
 }
 
-type Env = { Variables: { caller: CallerIdentity } };
-
 /** Builds the gateway's HTTP front over a GatewayCore: guards, MCP routes of both eras, SSE, health. */
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   const { core, log } = options;
@@ -67,21 +78,34 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     maxBodyBytes,
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
   });
-  const sse = createSseSessions({ core, log, ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }) });
+  const sse = createSseSessions({
+    core,
+    log,
+    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+  });
   const mcp = createMcpRoute({ core, legacy, modern, log, maxBodyBytes });
 
   // strict: false so "/mcp/" works like "/mcp" (some clients add the slash).
-  const app = new Hono<Env>({ strict: false });
+  const app = new Hono({ strict: false });
 
   app.onError((error, c) => {
     log.error('gateway request failed', { method: c.req.method, path: c.req.path, error });
     return jsonRpcErrorResponse(500, RPC.internalError, 'Internal error: see the Switchboard log');
   });
-  app.notFound(() => jsonRpcErrorResponse(404, RPC.serverError, 'Not Found: the MCP endpoint is /mcp (or /mcp/<server-prefix>)'));
+  app.notFound(() =>
+    jsonRpcErrorResponse(
+      404,
+      RPC.serverError,
+      'Not Found: the MCP endpoint is /mcp (or /mcp/<server-prefix>)',
+    ),
+  );
 
   // DNS-rebinding guard first, on every path, before anything else looks at the request.
   app.use('*', async (c, next) => {
-    const verdict = checkHostAndOrigin({ host: c.req.header('host'), origin: c.req.header('origin') }, options.port());
+    const verdict = checkHostAndOrigin(
+      { host: c.req.header('host'), origin: c.req.header('origin') },
+      options.port(),
+    );
     if (!verdict.ok) {
       log.warn('refused a request with a foreign Host or Origin', { reason: verdict.reason });
       return jsonRpcErrorResponse(403, RPC.serverError, `Forbidden: ${verdict.reason}`);
@@ -89,39 +113,65 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     await next();
   });
 
-  const requireToken: MiddlewareHandler<Env> = async (c, next) => {
-    const outcome = authenticate(c.req.raw, options.tokens, log);
-    if (!outcome.ok) return outcome.response;
-    c.set('caller', outcome.caller);
-    await next();
-  };
+  // Authentication wraps each handler (not path middleware), so a route's token rule is visible where
+  // the route is declared, and /mcp/:prefix/mcp (pass-through) is not caught by the /mcp/* rule.
+  type Handler = (c: Context, caller: CallerIdentity) => Response | Promise<Response>;
+  const withToken =
+    (handler: Handler, carrier: TokenCarrier = 'bearer') =>
+    (c: Context) => {
+      const outcome = authenticate(c.req.raw, options.tokens, log, carrier);
+      return outcome.ok ? handler(c, outcome.caller) : outcome.response;
+    };
 
   // No token: a liveness probe for the bridge and the tray; it says nothing about servers or clients.
-  app.get('/healthz', () => Response.json({ status: 'ok', service: 'switchboard' }, { headers: { 'cache-control': 'no-store' } }));
+  app.get('/healthz', () =>
+    Response.json({ status: 'ok', service: 'switchboard' }, { headers: { 'cache-control': 'no-store' } }),
+  );
 
-  app.use('/mcp', requireToken);
-  app.use('/mcp/*', requireToken);
-  app.all('/mcp', (c) => mcp(c.req.raw, c.get('caller'), undefined));
-  app.all('/mcp/:prefix', (c) => mcp(c.req.raw, c.get('caller'), c.req.param('prefix')));
+  app.all(
+    '/mcp',
+    withToken((c, caller) => mcp(c.req.raw, caller, undefined)),
+  );
+  app.all(
+    '/mcp/:prefix',
+    withToken((c, caller) => mcp(c.req.raw, caller, c.req.param('prefix'))),
+  );
 
-  app.use('/sse', requireToken);
-  app.use('/sse/*', requireToken);
-  app.use(SSE_MESSAGES_PATH, requireToken);
   const openSse = async (caller: CallerIdentity, prefix: string | undefined) => {
     if (prefix !== undefined && !isKnownPrefix(core, prefix)) return unknownServerResponse(prefix);
     return sse.open(scopeFor(caller, prefix), principalOf(caller));
   };
-  app.get('/sse', (c) => openSse(c.get('caller'), undefined));
-  app.get('/sse/:prefix', (c) => openSse(c.get('caller'), c.req.param('prefix')));
-  app.post(SSE_MESSAGES_PATH, async (c) => {
-    const body = await readJsonBody(c.req.raw, maxBodyBytes);
-    if (!body.ok) return body.response;
-    return sse.post(c.req.query('sessionId') ?? null, principalOf(c.get('caller')), body.value, c.req.raw);
-  });
+  app.get(
+    '/sse',
+    withToken((_c, caller) => openSse(caller, undefined)),
+  );
+  app.get(
+    '/sse/:prefix',
+    withToken((c, caller) => openSse(caller, c.req.param('prefix'))),
+  );
+  app.post(
+    SSE_MESSAGES_PATH,
+    withToken(async (c, caller) => {
+      const body = await readJsonBody(c.req.raw, maxBodyBytes);
+      if (!body.ok) return body.response;
+      return sse.post(c.req.query('sessionId') ?? null, principalOf(caller), body.value, c.req.raw);
+    }),
+  );
 
+  const notFound = () =>
+    jsonRpcErrorResponse(
+      404,
+      RPC.serverError,
+      'Not Found: the MCP endpoint is /mcp (or /mcp/<server-prefix>)',
+    );
   for (const route of options.routes ?? []) {
-    if (route.auth === 'token') app.use(route.path, requireToken);
-    app.on(route.method, route.path, (c) => route.handler(c.req.raw, route.auth === 'token' ? c.get('caller') : undefined));
+    const answer = async (c: Context, caller: CallerIdentity | undefined) =>
+      (await route.handler(c.req.raw, { caller, params: c.req.param() as Record<string, string> })) ??
+      notFound();
+    const handler =
+      route.auth === 'none' ? (c: Context) => answer(c, undefined) : withToken(answer, route.auth);
+    if (route.method === 'ALL') app.all(route.path, handler);
+    else app.on(route.method, route.path, handler);
   }
 
   return {

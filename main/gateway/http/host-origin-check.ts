@@ -24,11 +24,15 @@ export function checkHostAndOrigin(headers: HostOriginHeaders, port: number): Ho
   const host = headers.host;
   if (host === null || host === undefined || host === '') return { ok: false, reason: 'missing Host header' };
   if (!isLoopbackHostWithPort(host, port)) {
-    return { ok: false, reason: `Host "${truncate(host)}" is not this gateway (expected localhost:${port}, 127.0.0.1:${port} or [::1]:${port})` };
+    return {
+      ok: false,
+      reason: `Host "${truncate(host)}" is not this gateway (expected localhost:${port}, 127.0.0.1:${port} or [::1]:${port})`,
+    };
   }
   const origin = headers.origin;
   if (origin === null || origin === undefined) return { ok: true };
-  if (!isLoopbackOrigin(origin)) return { ok: false, reason: `Origin "${truncate(origin)}" is not a local origin` };
+  if (!isLoopbackOrigin(origin))
+    return { ok: false, reason: `Origin "${truncate(origin)}" is not a local origin` };
   return { ok: true };
 }
 
@@ -63,7 +67,8 @@ export function isLoopbackOrigin(origin: string): boolean {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   // An Origin is scheme://host[:port] only; anything more is not a browser-sent Origin.
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return false;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return false;
   if (origin.endsWith('/')) return false;
   return LOOPBACK_HOSTNAMES.includes(url.hostname);
 }

@@ -17,7 +17,12 @@ export interface JsonRpcErrorOptions {
 }
 
 /** A JSON-RPC-shaped error body with an HTTP status: every rejection the front makes looks like this. */
-export function jsonRpcErrorResponse(status: number, code: number, message: string, options: JsonRpcErrorOptions = {}): Response {
+export function jsonRpcErrorResponse(
+  status: number,
+  code: number,
+  message: string,
+  options: JsonRpcErrorOptions = {},
+): Response {
   const error: { code: number; message: string; data?: unknown } = { code, message };
   if (options.data !== undefined) error.data = options.data;
   return new Response(JSON.stringify({ jsonrpc: '2.0', error, id: options.id ?? null }), {

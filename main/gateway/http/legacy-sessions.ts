@@ -73,7 +73,9 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
   const closeSession = (session: Session, why: string) => {
     if (session.id !== undefined) sessions.delete(session.id);
     options.log.debug('closing MCP session', { why, owner: session.owner });
-    session.transport.close().catch((error: unknown) => options.log.warn('error closing MCP session', { error }));
+    session.transport
+      .close()
+      .catch((error: unknown) => options.log.warn('error closing MCP session', { error }));
   };
 
   const run = async (session: Session, exchange: LegacyExchange): Promise<Response> => {
@@ -99,9 +101,14 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
   const open = async (exchange: LegacyExchange): Promise<Response> => {
     if (sessions.size >= maxSessions) sweep();
     if (sessions.size >= maxSessions) {
-      return jsonRpcErrorResponse(503, RPC.serverError, `Service Unavailable: too many open MCP sessions (${maxSessions}); close unused clients`, {
-        headers: { 'retry-after': '30' },
-      });
+      return jsonRpcErrorResponse(
+        503,
+        RPC.serverError,
+        `Service Unavailable: too many open MCP sessions (${maxSessions}); close unused clients`,
+        {
+          headers: { 'retry-after': '30' },
+        },
+      );
     }
     const server = options.core.createServer(exchange.scope, 'legacy');
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -109,11 +116,20 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
       keepAliveMs,
       onsessioninitialized: (id) => register(id),
     });
-    const session: Session = { id: undefined, owner: exchange.owner, transport, lastActivity: clock.now(), active: 0 };
+    const session: Session = {
+      id: undefined,
+      owner: exchange.owner,
+      transport,
+      lastActivity: clock.now(),
+      active: 0,
+    };
     const register = (id: string) => {
       session.id = id;
       sessions.set(id, session);
-      options.log.debug('MCP session opened', { owner: session.owner, client: exchange.scope.caller.clientName });
+      options.log.debug('MCP session opened', {
+        owner: session.owner,
+        client: exchange.scope.caller.clientName,
+      });
     };
     // Set before connect: the SDK chains it with its own close handling (which closes the core Server's side).
     transport.onclose = () => {
@@ -140,7 +156,12 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
 
   return {
     async handle(exchange) {
-      if (closing) return jsonRpcErrorResponse(503, RPC.serverError, 'Service Unavailable: Switchboard is shutting down');
+      if (closing)
+        return jsonRpcErrorResponse(
+          503,
+          RPC.serverError,
+          'Service Unavailable: Switchboard is shutting down',
+        );
       const { request } = exchange;
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId === null) {
@@ -156,7 +177,11 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
       const session = sessions.get(sessionId);
       // A session opened by another client or on another route is reported exactly like an unknown one.
       if (session === undefined || session.owner !== exchange.owner) {
-        return jsonRpcErrorResponse(404, RPC.sessionNotFound, 'Session not found: it expired or was closed; send initialize to start a new one');
+        return jsonRpcErrorResponse(
+          404,
+          RPC.sessionNotFound,
+          'Session not found: it expired or was closed; send initialize to start a new one',
+        );
       }
       if (!(request.method === 'POST' && isInitializeRequest(exchange.parsedBody))) {
         const version = checkLegacyProtocolVersion(request.headers.get('mcp-protocol-version'));

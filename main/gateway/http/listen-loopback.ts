@@ -20,7 +20,10 @@ export interface ListenOptions {
 }
 
 /** Binds `listener` on 127.0.0.1 (and ::1 when available) at one port; busy port → PORT_IN_USE. */
-export async function listenOnLoopback(listener: http.RequestListener, options: ListenOptions): Promise<LoopbackListener> {
+export async function listenOnLoopback(
+  listener: http.RequestListener,
+  options: ListenOptions,
+): Promise<LoopbackListener> {
   const servers: http.Server[] = [];
   const v4 = createHttpServer(listener);
   await bind(v4, '127.0.0.1', options.port);
@@ -41,7 +44,9 @@ export async function listenOnLoopback(listener: http.RequestListener, options: 
         await Promise.all(servers.map(closeServer));
         throw error;
       }
-      options.log.debug('not listening on ::1', { reason: error instanceof Error ? error.message : String(error) });
+      options.log.debug('not listening on ::1', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -74,7 +79,11 @@ function createHttpServer(listener: http.RequestListener): http.Server {
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout']
           : [400, 'Bad Request'];
-    const body = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `${text}: the HTTP request is malformed` }, id: null });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: `${text}: the HTTP request is malformed` },
+      id: null,
+    });
     socket.end(
       `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
@@ -99,7 +108,10 @@ function bind(server: http.Server, host: string, port: number): Promise<void> {
 }
 
 function portError(host: string, port: number, error: NodeJS.ErrnoException): SwitchboardError {
-  const what = error.code === 'EACCES' ? 'is not allowed for this user' : 'is already in use (another Switchboard, or another program)';
+  const what =
+    error.code === 'EACCES'
+      ? 'is not allowed for this user'
+      : 'is already in use (another Switchboard, or another program)';
   return new SwitchboardError(
     'PORT_IN_USE',
     `port ${port} on ${host} ${what}; stop that program, or pick another port: ` +

@@ -17,7 +17,11 @@ export interface McpRouteDeps {
 }
 
 /** Serves `/mcp` (prefix undefined) or `/mcp/<prefix>` for an authenticated caller. */
-export type McpRoute = (request: Request, caller: CallerIdentity, prefix: string | undefined) => Promise<Response>;
+export type McpRoute = (
+  request: Request,
+  caller: CallerIdentity,
+  prefix: string | undefined,
+) => Promise<Response>;
 
 /** The scope a route gives: everything on `/mcp`, one server (original names) on `/mcp/<prefix>`. */
 export function scopeFor(caller: CallerIdentity, prefix: string | undefined): GatewayScope {
@@ -80,7 +84,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       }
     } catch (error) {
       // The server vanished between the prefix check and createServer (removed meanwhile).
-      if (prefix !== undefined && isSwitchboardError(error, 'NOT_FOUND')) return unknownServerResponse(prefix);
+      if (prefix !== undefined && isSwitchboardError(error, 'NOT_FOUND'))
+        return unknownServerResponse(prefix);
       throw error;
     }
   };

@@ -53,7 +53,12 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
   return {
     handle(request, scope, parsedBody) {
       // token is left empty on purpose: the client's credential must never travel further than the front.
-      const authInfo: AuthInfo = { token: '', clientId: scope.caller.clientName, scopes: [], extra: { [SCOPE_KEY]: scope } };
+      const authInfo: AuthInfo = {
+        token: '',
+        clientId: scope.caller.clientName,
+        scopes: [],
+        extra: { [SCOPE_KEY]: scope },
+      };
       return handler.fetch(request, { authInfo, parsedBody });
     },
     async close() {

@@ -1,4 +1,7 @@
-import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import {
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/server';
 
 /** The stateless protocol revision the gateway serves next to the session-based ones. */
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
@@ -7,8 +10,7 @@ export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 export const LEGACY_PROTOCOL_VERSIONS: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS;
 
 export type ProtocolVersionVerdict =
-  | { ok: true; version: string; assumed: boolean }
-  | { ok: false; message: string };
+  { ok: true; version: string; assumed: boolean } | { ok: false; message: string };
 
 /**
  * Checks the `MCP-Protocol-Version` header of a session-era request: absent means 2025-03-26 (the spec's

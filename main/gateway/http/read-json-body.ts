@@ -10,11 +10,18 @@ export type BodyOutcome = { ok: true; value: unknown } | { ok: false; response: 
  * Reads a POST body ONCE (the era router and the transports then share the parsed value):
  * wrong content type → 415, too large → 413, unreadable or not JSON → 400 with a -32700 parse error.
  */
-export async function readJsonBody(request: Request, maxBytes: number = MAX_BODY_BYTES): Promise<BodyOutcome> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<BodyOutcome> {
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return {
       ok: false,
-      response: jsonRpcErrorResponse(415, RPC.serverError, 'Unsupported Media Type: Content-Type must be application/json'),
+      response: jsonRpcErrorResponse(
+        415,
+        RPC.serverError,
+        'Unsupported Media Type: Content-Type must be application/json',
+      ),
     };
   }
   let text: string;
@@ -23,12 +30,19 @@ export async function readJsonBody(request: Request, maxBytes: number = MAX_BODY
     if (read.tooLarge) {
       return {
         ok: false,
-        response: jsonRpcErrorResponse(413, RPC.serverError, `Payload Too Large: the request body exceeds ${maxBytes} bytes`),
+        response: jsonRpcErrorResponse(
+          413,
+          RPC.serverError,
+          `Payload Too Large: the request body exceeds ${maxBytes} bytes`,
+        ),
       };
     }
     text = read.text;
   } catch {
-    return { ok: false, response: jsonRpcErrorResponse(400, RPC.parseError, 'Parse error: the request body could not be read') };
+    return {
+      ok: false,
+      response: jsonRpcErrorResponse(400, RPC.parseError, 'Parse error: the request body could not be read'),
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

@@ -32,12 +32,23 @@ export function createSseSessions(options: SseSessionsOptions): SseSessions {
 
   return {
     async open(scope, owner) {
-      if (closing) return jsonRpcErrorResponse(503, RPC.serverError, 'Service Unavailable: Switchboard is shutting down');
+      if (closing)
+        return jsonRpcErrorResponse(
+          503,
+          RPC.serverError,
+          'Service Unavailable: Switchboard is shutting down',
+        );
       if (sessions.size >= maxSessions) {
-        return jsonRpcErrorResponse(503, RPC.serverError, `Service Unavailable: too many open SSE sessions (${maxSessions})`);
+        return jsonRpcErrorResponse(
+          503,
+          RPC.serverError,
+          `Service Unavailable: too many open SSE sessions (${maxSessions})`,
+        );
       }
       const server = options.core.createServer(scope, 'legacy');
-      const transport = new SseServerTransport(SSE_MESSAGES_PATH, newSessionId(), { keepAliveMs: options.keepAliveMs ?? 15_000 });
+      const transport = new SseServerTransport(SSE_MESSAGES_PATH, newSessionId(), {
+        keepAliveMs: options.keepAliveMs ?? 15_000,
+      });
       transport.onclose = () => {
         sessions.delete(transport.sessionId);
         options.log.debug('SSE session closed', { owner });
@@ -52,12 +63,20 @@ export function createSseSessions(options: SseSessionsOptions): SseSessions {
     post(sessionId, owner, body, request) {
       const session = sessionId === null ? undefined : sessions.get(sessionId);
       if (session === undefined || session.owner !== owner) {
-        return jsonRpcErrorResponse(404, RPC.sessionNotFound, 'Session not found: open a new stream with GET /sse');
+        return jsonRpcErrorResponse(
+          404,
+          RPC.sessionNotFound,
+          'Session not found: open a new stream with GET /sse',
+        );
       }
       try {
         session.transport.deliver(body, { request });
       } catch {
-        return jsonRpcErrorResponse(400, RPC.invalidRequest, 'Invalid Request: the body is not a JSON-RPC message');
+        return jsonRpcErrorResponse(
+          400,
+          RPC.invalidRequest,
+          'Invalid Request: the body is not a JSON-RPC message',
+        );
       }
       return new Response(null, { status: 202 });
     },

@@ -61,7 +61,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     overrideGlobalObjects: false,
     errorHandler: (error) => {
       // A request line or Host the adapter cannot even turn into a URL is the client's fault.
-      if (error instanceof RequestError) return jsonRpcErrorResponse(400, RPC.serverError, 'Bad Request: malformed request URL');
+      if (error instanceof RequestError)
+        return jsonRpcErrorResponse(400, RPC.serverError, 'Bad Request: malformed request URL');
       log.error('gateway could not answer a request', { error });
       return jsonRpcErrorResponse(500, RPC.internalError, 'Internal error: see the Switchboard log');
     },
@@ -69,20 +70,35 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   // The same Host/Origin check as the app's, applied before the adapter parses anything (a hostile Host
   // may not even form a URL).
   const listener: http.RequestListener = (incoming, outgoing) => {
-    const verdict = checkHostAndOrigin({ host: incoming.headers.host, origin: incoming.headers.origin }, boundPort);
+    const verdict = checkHostAndOrigin(
+      { host: incoming.headers.host, origin: incoming.headers.origin },
+      boundPort,
+    );
     if (verdict.ok) {
       void honoListener(incoming, outgoing);
       return;
     }
     log.warn('refused a request with a foreign Host or Origin', { reason: verdict.reason });
-    const body = JSON.stringify({ jsonrpc: '2.0', error: { code: RPC.serverError, message: `Forbidden: ${verdict.reason}` }, id: null });
-    outgoing.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: RPC.serverError, message: `Forbidden: ${verdict.reason}` },
+      id: null,
+    });
+    outgoing.writeHead(403, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
     outgoing.end(body);
     incoming.resume(); // discard any body without reading it into memory
   };
   let bound;
   try {
-    bound = await listenOnLoopback(listener, { port: options.port, log, ...(options.ipv6 !== undefined && { ipv6: options.ipv6 }) });
+    bound = await listenOnLoopback(listener, {
+      port: options.port,
+      log,
+      ...(options.ipv6 !== undefined && { ipv6: options.ipv6 }),
+    });
   } catch (error) {
     await app.close();
     throw error;
@@ -90,7 +106,12 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   boundPort = bound.port;
   const sweepTimer = setInterval(() => app.sweep(), options.sweepIntervalMs ?? 60_000);
   sweepTimer.unref();
-  if (options.infoFile) writeGatewayInfo(options.infoFile, { port: bound.port, pid: process.pid, startedAt: new Date().toISOString() });
+  if (options.infoFile)
+    writeGatewayInfo(options.infoFile, {
+      port: bound.port,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    });
   const url = `http://127.0.0.1:${bound.port}/mcp`;
   log.info('gateway listening', { url, addresses: bound.addresses });
 

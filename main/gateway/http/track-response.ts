@@ -4,7 +4,11 @@
  * (idle sweep, open streams) needs to know when a streamed answer really ended, which `await handler()`
  * alone does not tell.
  */
-export function trackResponse(response: Response, signal: AbortSignal | undefined, onDone: () => void): Response {
+export function trackResponse(
+  response: Response,
+  signal: AbortSignal | undefined,
+  onDone: () => void,
+): Response {
   let done = false;
   const finish = () => {
     if (done) return;
@@ -39,5 +43,9 @@ export function trackResponse(response: Response, signal: AbortSignal | undefine
       return reader.cancel(reason).catch(() => {});
     },
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

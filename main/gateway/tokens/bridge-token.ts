@@ -25,7 +25,11 @@ export function readBridgeToken(dataDir: string): string | undefined {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SwitchboardError('INTERNAL', `cannot read the bridge token ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SwitchboardError(
+      'INTERNAL',
+      `cannot read the bridge token ${file}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const token = text.trim();
   if (!looksLikeToken(token)) {

@@ -37,7 +37,10 @@ export function isTokenHash(hash: string): boolean {
  * constant time per comparison (no early exit), so timing reveals neither which token matched nor how
  * much of a hash did.
  */
-export function findTokenMatch<T extends { hash: string }>(presented: string, candidates: readonly T[]): T | undefined {
+export function findTokenMatch<T extends { hash: string }>(
+  presented: string,
+  candidates: readonly T[],
+): T | undefined {
   const presentedHash = Buffer.from(hashToken(presented), 'hex');
   let match: T | undefined;
   for (const candidate of candidates) {

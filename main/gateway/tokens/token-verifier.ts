@@ -43,7 +43,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
   const resolution = options.lastUsedResolutionMs ?? 60_000;
-  const bridge = options.bridgeToken === undefined ? [] : [{ id: -1, name: BRIDGE_CLIENT_NAME, hash: hashToken(options.bridgeToken) }];
+  const bridge =
+    options.bridgeToken === undefined
+      ? []
+      : [{ id: -1, name: BRIDGE_CLIENT_NAME, hash: hashToken(options.bridgeToken) }];
   const lastWritten = new Map<number, number>();
 
   const recordUse = (id: number) => {

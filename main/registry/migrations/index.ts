@@ -5,6 +5,7 @@ import { migration as upstreamCatalog } from './003-upstream-catalog.ts';
 import { migration as callLog } from './004-call-log.ts';
 import { migration as clientTokens } from './005-client-tokens.ts';
 import { migration as healthHistory } from './006-health-history.ts';
+import { migration as toolSettings } from './007-tool-settings.ts';
 
 /** Every migration this app knows, oldest first. Append only; the migrator checks the numbering. */
-export const MIGRATIONS: readonly Migration[] = [initial, vault, upstreamCatalog, callLog, clientTokens, healthHistory];
+export const MIGRATIONS: readonly Migration[] = [initial, vault, upstreamCatalog, callLog, clientTokens, healthHistory, toolSettings];

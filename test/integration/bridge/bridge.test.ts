@@ -32,7 +32,7 @@ function bridge(options: Parameters<typeof spawnBridge>[0]) {
   bridges.push(b);
   return b;
 }
-const text = (result: unknown) => ((result as { content: { text: string }[] }).content[0]!.text);
+const text = (result: unknown) => (result as { content: { text: string }[] }).content[0]!.text;
 
 describe('switchboard bridge (stdio ⇄ gateway)', () => {
   it('lists and calls tools for an SDK client speaking stdio', async () => {
@@ -55,7 +55,9 @@ describe('switchboard bridge (stdio ⇄ gateway)', () => {
     const b = bridge({ dataDir: dir, server: 'fake' });
     await b.client.connect(b.transport);
     expect((await b.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'slow']);
-    expect(text(await b.client.callTool({ name: 'echo', arguments: { text: 'one' } }))).toContain('scope=server:fake');
+    expect(text(await b.client.callTool({ name: 'echo', arguments: { text: 'one' } }))).toContain(
+      'scope=server:fake',
+    );
   });
 
   it('speaks the 2026-07-28 era end to end for a client that negotiates it', async () => {
@@ -64,7 +66,9 @@ describe('switchboard bridge (stdio ⇄ gateway)', () => {
     const b = bridge({ dataDir: dir, mode: 'auto' });
     await b.client.connect(b.transport);
     expect(b.client.getProtocolEra()).toBe('modern');
-    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'new' } }))).toContain('era=modern');
+    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'new' } }))).toContain(
+      'era=modern',
+    );
   });
 
   it('relays list_changed notifications from the gateway', async () => {
@@ -109,13 +113,17 @@ describe('switchboard bridge (stdio ⇄ gateway)', () => {
     const first = await gateway(dir);
     const b = bridge({ dataDir: dir });
     await b.client.connect(b.transport);
-    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'before' } }))).toContain('before');
+    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'before' } }))).toContain(
+      'before',
+    );
     const port = first.port;
     await first.close();
     gateways.splice(gateways.indexOf(first), 1);
     const second = await startTestGateway({ dataDir: dir, port, core: createFakeCore() });
     gateways.push(second);
-    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'after' } }))).toContain('after');
+    expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'after' } }))).toContain(
+      'after',
+    );
     expect(second.core.created.legacy).toBe(1);
   });
 

@@ -8,7 +8,8 @@ import { startBridgeRelay } from '../../../main/bridge/bridge-relay.ts';
 import type { BridgeRelay } from '../../../main/bridge/bridge-relay.ts';
 import { createBridgeTarget } from '../../../main/bridge/bridge-target.ts';
 import type { TestGateway } from '../../helpers/gateway-harness.ts';
-import { startTestGateway } from '../../helpers/gateway-harness.ts';
+import { createFakeCore, startTestGateway } from '../../helpers/gateway-harness.ts';
+import { createConformanceServer } from '../gateway-http/fixtures/conformance-server.ts';
 
 /** The relay in-process (the client side is an in-memory transport pair): exact, fast, no child process. */
 
@@ -22,7 +23,10 @@ async function setup(options: { prefix?: string; gateway?: boolean; mode?: 'lega
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   let gw: TestGateway | undefined;
   if (options.gateway !== false) {
-    gw = await startTestGateway({ dataDir: dir });
+    gw = await startTestGateway({
+      dataDir: dir,
+      core: createFakeCore(['fake'], { conformance: createConformanceServer }),
+    });
     cleanups.push(() => gw!.close());
   }
   const target = createBridgeTarget({ dataDir: dir, ...(options.prefix && { prefix: options.prefix }) });
@@ -36,13 +40,22 @@ async function setup(options: { prefix?: string; gateway?: boolean; mode?: 'lega
   const notes: string[] = [];
   const relay: BridgeRelay = await startBridgeRelay({
     downstream: bridgeSide,
-    createUpstream: () => new StreamableHTTPClientTransport(target.url(), { authProvider: { token: async () => target.token() } }),
+    createUpstream: () =>
+      new StreamableHTTPClientTransport(target.url(), {
+        authProvider: { token: async () => target.token() },
+      }),
     waitForGateway: async () => gw !== undefined,
     notify: (line) => notes.push(line),
     unreachableMessage: () => 'Switchboard is not running (test)',
   });
   cleanups.push(() => relay.close());
-  const client = new Client({ name: 'relay-test', version: '1.0.0' }, { versionNegotiation: { mode: options.mode ?? 'legacy' } });
+  const client = new Client(
+    { name: 'relay-test', version: '1.0.0' },
+    {
+      versionNegotiation: { mode: options.mode ?? 'legacy' },
+      capabilities: { sampling: {}, elicitation: { form: {} } },
+    },
+  );
   cleanups.push(() => client.close().catch(() => {}));
   return { gw, client, clientSide, relay, toClient, notes, dir };
 }
@@ -52,9 +65,14 @@ describe('bridge relay', () => {
     const { client, clientSide, toClient } = await setup();
     await client.connect(clientSide);
     const progress: number[] = [];
-    await client.callTool({ name: 'fake__echo', arguments: { text: 'p' } }, { onprogress: (p) => progress.push(p.progress) });
+    await client.callTool(
+      { name: 'fake__echo', arguments: { text: 'p' } },
+      { onprogress: (p) => progress.push(p.progress) },
+    );
     expect(progress).toEqual([1]);
-    const methods = toClient.map((m) => ('method' in m ? m.method : `response:${String((m as { id: unknown }).id)}`));
+    const methods = toClient.map((m) =>
+      'method' in m ? m.method : `response:${String((m as { id: unknown }).id)}`,
+    );
     expect(methods.indexOf('notifications/progress')).toBeLessThan(methods.lastIndexOf('response:1'));
   });
 
@@ -79,6 +97,26 @@ describe('bridge relay', () => {
     controller.abort('user stop');
     await expect(call).rejects.toThrow();
     await vi.waitFor(() => expect(gw!.core.aborted).toBe(1), { timeout: 5_000 });
+  });
+
+  it('relays server→client requests (sampling, elicitation) and their answers both ways', async () => {
+    const { client, clientSide } = await setup({ prefix: 'conformance' });
+    client.setRequestHandler('sampling/createMessage', async () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'sampled!' },
+      model: 'test-model',
+    }));
+    client.setRequestHandler('elicitation/create', async () => ({
+      action: 'accept',
+      content: { response: 'yes' },
+    }));
+    await client.connect(clientSide);
+    const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } });
+    expect((sampled.content as { text: string }[])[0]!.text).toBe('LLM response: sampled!');
+    const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'ok?' } });
+    expect((elicited.content as { text: string }[])[0]!.text).toBe(
+      'User response: action=accept, content={"response":"yes"}',
+    );
   });
 
   it("answers with the gateway's own message when it refuses (unknown prefix)", async () => {

@@ -13,7 +13,9 @@ export const cliLoads = await import('../../../main/cli/program.ts').then(
 
 /** The command line of `switchboard … bridge …` as an AI client would launch it: absolute paths, no npx. */
 export function bridgeCommand(args: string[]): { command: string; args: string[] } {
-  const entry = cliLoads ? path.join(ROOT, 'main/cli.ts') : path.join(ROOT, 'test/integration/bridge/fixtures/bridge-entry.ts');
+  const entry = cliLoads
+    ? path.join(ROOT, 'main/cli.ts')
+    : path.join(ROOT, 'test/integration/bridge/fixtures/bridge-entry.ts');
   return { command: process.execPath, args: [entry, ...args] };
 }
 
@@ -27,7 +29,12 @@ export interface SpawnedBridge {
 }
 
 /** Launches the bridge as a child process; returns an SDK client speaking stdio to it (not yet connected). */
-export function spawnBridge(options: { dataDir: string; server?: string; wait?: number; mode?: 'legacy' | 'auto' }): SpawnedBridge {
+export function spawnBridge(options: {
+  dataDir: string;
+  server?: string;
+  wait?: number;
+  mode?: 'legacy' | 'auto';
+}): SpawnedBridge {
   const args = ['--data-dir', options.dataDir, 'bridge'];
   if (options.server) args.push('--server', options.server);
   if (options.wait !== undefined) args.push('--wait', String(options.wait));
@@ -35,7 +42,10 @@ export function spawnBridge(options: { dataDir: string; server?: string; wait?: 
   const transport = new StdioClientTransport({ command, args: fullArgs, stderr: 'pipe', cwd: ROOT });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const client = new Client({ name: 'bridge-test', version: '1.0.0' }, { versionNegotiation: { mode: options.mode ?? 'legacy' } });
+  const client = new Client(
+    { name: 'bridge-test', version: '1.0.0' },
+    { versionNegotiation: { mode: options.mode ?? 'legacy' } },
+  );
   const exited = new Promise<void>((resolve) => {
     client.onclose = () => resolve();
   });

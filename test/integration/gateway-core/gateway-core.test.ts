@@ -413,24 +413,87 @@ describe('gateway core: list_changed', () => {
 });
 
 describe('gateway core: modern-era downstream', () => {
-  it('serves per-request Servers for 2026-07-28 clients', async () => {
-    const { core } = await prepare();
+  const modernClient = async (core: GatewayCore, withHandlers: boolean) => {
     const handler = createMcpHandler(() => core.createServer(ALL, 'modern'), { legacy: 'reject' });
     const client = new Client(
       { name: 'modern-client', version: '1' },
-      { versionNegotiation: { mode: 'auto' } },
+      {
+        versionNegotiation: { mode: 'auto' },
+        capabilities: withHandlers ? { sampling: {}, elicitation: { form: {} }, roots: {} } : {},
+      },
     );
+    if (withHandlers) {
+      client.setRequestHandler('sampling/createMessage', async () => ({
+        model: 'm',
+        role: 'assistant',
+        content: { type: 'text', text: 'MODERN-SAMPLED' },
+      }));
+      client.setRequestHandler('elicitation/create', async () => ({
+        action: 'accept',
+        content: { name: 'zoe' },
+      }));
+      client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///modern' }] }));
+    }
     await client.connect(
       new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
         fetch: (u, init) => handler.fetch(new Request(u, init)),
       }),
     );
     clients.push(client);
+    return { client, handler };
+  };
+
+  it('serves per-request Servers for 2026-07-28 clients, progress included', async () => {
+    const { core } = await prepare();
+    const { client, handler } = await modernClient(core, false);
     expect(client.getProtocolEra()).toBe('modern');
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('echo__echo');
     expect(textOf(await call(client, 'echo__echo', { text: 'modern' }))).toBe('modern');
+    const progress: number[] = [];
+    await call(
+      client,
+      'slow__sleep',
+      { ms: 300, steps: 3 },
+      { onprogress: (p: { progress: number }) => progress.push(p.progress) },
+    );
+    expect(progress).toEqual([1, 2, 3]);
     const sampled = await call(client, 'echo__sample', { prompt: 'x' });
     expect(sampled.isError).toBe(true);
+    await handler.close();
+  });
+
+  it('relays upstream questions to modern clients as input_required rounds', async () => {
+    const { core, callLog, callRepo } = await prepare();
+    const { client, handler } = await modernClient(core, true);
+    expect(textOf(await call(client, 'echo__sample', { prompt: 'x' }))).toBe('sampled: MODERN-SAMPLED');
+    expect(textOf(await call(client, 'echo__elicit', { message: 'Name?' }))).toBe(
+      'elicited: accept {"name":"zoe"}',
+    );
+    expect(textOf(await call(client, 'echo__roots'))).toBe('roots: file:///modern');
+    callLog.flush();
+    // One row per logical call, not one per round.
+    expect(callRepo.query({ server: 'echo' }).map((r) => [r.tool, r.outcome])).toEqual([
+      ['roots', 'ok'],
+      ['elicit', 'ok'],
+      ['sample', 'ok'],
+    ]);
+    await handler.close();
+  });
+
+  it('refuses to resume a parked call with a state that is not its own', async () => {
+    const { core } = await prepare();
+    const { client, handler } = await modernClient(core, false);
+    const result = (await client.request({
+      method: 'tools/call',
+      params: {
+        name: 'echo__echo',
+        arguments: { text: 'x' },
+        requestState: 'forged-or-expired',
+        inputResponses: {},
+      },
+    })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/waited too long|call the tool again/);
     await handler.close();
   });
 });

@@ -24,7 +24,13 @@ function setup() {
   const file = path.join(dir, 'switchboard.db');
   const db = openDatabase({ file, clock });
   opened.push(db);
-  return { db, file, repo: createClientTokenRepository(db, { clock }), advance: (ms: number) => (now += ms), clock };
+  return {
+    db,
+    file,
+    repo: createClientTokenRepository(db, { clock }),
+    advance: (ms: number) => (now += ms),
+    clock,
+  };
 }
 
 const codeOf = (fn: () => unknown) => {
@@ -42,7 +48,9 @@ describe('client token repository (real SQLite)', () => {
     const { token, info } = repo.create('cursor');
     expect(looksLikeToken(token)).toBe(true);
     expect(info).toMatchObject({ name: 'cursor', lastUsedAt: null, createdAt: '2026-01-01T00:00:00.000Z' });
-    const stored = db.connection.prepare('SELECT * FROM client_tokens').all() as Array<Record<string, unknown>>;
+    const stored = db.connection.prepare('SELECT * FROM client_tokens').all() as Array<
+      Record<string, unknown>
+    >;
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(token);
     expect(stored[0]!.token_hash).toBe(hashToken(token));

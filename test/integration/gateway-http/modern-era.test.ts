@@ -16,7 +16,9 @@ const ENVELOPE = {
 };
 
 function modernClient(url: string, token: string, mode: 'auto' | { pin: '2026-07-28' }) {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
   const client = new Client({ name: 'modern-test', version: '1.0.0' }, { versionNegotiation: { mode } });
   return { client, transport };
 }
@@ -32,8 +34,13 @@ describe('stateless era (2026-07-28) on /mcp', () => {
       const tools = await client.listTools();
       expect(tools.tools.map((t) => t.name)).toEqual(['fake__echo', 'fake__slow']);
       const progress: number[] = [];
-      const result = await client.callTool({ name: 'fake__echo', arguments: { text: 'yo' } }, { onprogress: (p) => progress.push(p.progress) });
-      expect(result.content).toEqual([{ type: 'text', text: 'fake__echo(yo) era=modern scope=all caller=test-client' }]);
+      const result = await client.callTool(
+        { name: 'fake__echo', arguments: { text: 'yo' } },
+        { onprogress: (p) => progress.push(p.progress) },
+      );
+      expect(result.content).toEqual([
+        { type: 'text', text: 'fake__echo(yo) era=modern scope=all caller=test-client' },
+      ]);
       expect(progress).toEqual([1]);
       expect(gw.gateway).toBeDefined();
       await client.close();
@@ -44,10 +51,15 @@ describe('stateless era (2026-07-28) on /mcp', () => {
     gw = await startTestGateway();
     const { client, transport } = modernClient(gw.url, gw.token, 'auto');
     await client.connect(transport);
-    const changed = new Promise<string>((resolve) => client.setNotificationHandler('notifications/tools/list_changed', () => resolve('received')));
+    const changed = new Promise<string>((resolve) =>
+      client.setNotificationHandler('notifications/tools/list_changed', () => resolve('received')),
+    );
     const subscription = await client.listen({ toolsListChanged: true });
     gw.core.fireToolsChanged();
-    const outcome = await Promise.race([changed, new Promise<string>((r) => setTimeout(() => r('timeout'), 3000))]);
+    const outcome = await Promise.race([
+      changed,
+      new Promise<string>((r) => setTimeout(() => r('timeout'), 3000)),
+    ]);
     expect(outcome).toBe('received');
     await subscription.close();
     await client.close();
@@ -86,7 +98,9 @@ describe('stateless era (2026-07-28) on /mcp', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('mcp-session-id')).toBeNull();
-    const body = (await response.json()) as { result: { supportedVersions: string[]; capabilities: { tools?: unknown } } };
+    const body = (await response.json()) as {
+      result: { supportedVersions: string[]; capabilities: { tools?: unknown } };
+    };
     expect(body.result.supportedVersions).toContain('2026-07-28');
     expect(body.result.capabilities.tools).toBeDefined();
   });

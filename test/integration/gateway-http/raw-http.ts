@@ -29,7 +29,13 @@ export function rawRequest(options: {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -42,8 +48,16 @@ export function rawRequest(options: {
 
 /** Parses a JSON-RPC error body; throws when the body is not one. */
 export function jsonRpcError(body: string): { code: number; message: string; id: unknown } {
-  const parsed = JSON.parse(body) as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown }; id?: unknown };
-  if (parsed.jsonrpc !== '2.0' || typeof parsed.error?.code !== 'number' || typeof parsed.error.message !== 'string') {
+  const parsed = JSON.parse(body) as {
+    jsonrpc?: unknown;
+    error?: { code?: unknown; message?: unknown };
+    id?: unknown;
+  };
+  if (
+    parsed.jsonrpc !== '2.0' ||
+    typeof parsed.error?.code !== 'number' ||
+    typeof parsed.error.message !== 'string'
+  ) {
     throw new Error(`not a JSON-RPC error: ${body.slice(0, 200)}`);
   }
   return { code: parsed.error.code, message: parsed.error.message, id: parsed.id };

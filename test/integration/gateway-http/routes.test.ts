@@ -31,7 +31,11 @@ describe('per-server route /mcp/<prefix>', () => {
     for (const prefix of ['nope', 'NOT_A_PREFIX', 'a.b', 'x'.repeat(300)]) {
       const response = await fetch(`${gw.url}/${encodeURIComponent(prefix)}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          authorization: `Bearer ${gw.token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
       });
       expect(response.status).toBe(404);
@@ -42,7 +46,11 @@ describe('per-server route /mcp/<prefix>', () => {
 
   it('does not reveal which prefixes exist to a caller without a token', async () => {
     gw = await startTestGateway();
-    const response = await fetch(`${gw.url}/nope`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${gw.url}/nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
   });
 
@@ -75,7 +83,9 @@ describe('deprecated HTTP+SSE endpoints', () => {
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name)).toEqual(['fake__echo', 'fake__slow']);
     const result = await client.callTool({ name: 'fake__echo', arguments: { text: 'old' } });
-    expect((result.content as { text: string }[])[0]!.text).toBe('fake__echo(old) era=legacy scope=all caller=test-client');
+    expect((result.content as { text: string }[])[0]!.text).toBe(
+      'fake__echo(old) era=legacy scope=all caller=test-client',
+    );
     await client.close();
   });
 
@@ -91,7 +101,11 @@ describe('deprecated HTTP+SSE endpoints', () => {
     gw = await startTestGateway();
     const headers = { 'content-type': 'application/json' };
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
-    const unknown = await fetch(`${gw.origin}/messages?sessionId=nope`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${gw.token}` }, body });
+    const unknown = await fetch(`${gw.origin}/messages?sessionId=nope`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${gw.token}` },
+      body,
+    });
     expect(unknown.status).toBe(404);
     const anonymous = await fetch(`${gw.origin}/messages?sessionId=nope`, { method: 'POST', headers, body });
     expect(anonymous.status).toBe(401);
@@ -112,10 +126,13 @@ describe('/healthz', () => {
     gw = await startTestGateway();
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: gw!.port, path: '/healthz', headers: { host: 'evil.example' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: gw!.port, path: '/healthz', headers: { host: 'evil.example' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

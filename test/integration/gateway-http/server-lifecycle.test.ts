@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { isSwitchboardError, SwitchboardError } from '../../../main/lib/errors.ts';
+import type { SwitchboardError } from '../../../main/lib/errors.ts';
+import { isSwitchboardError } from '../../../main/lib/errors.ts';
 import { readGatewayInfo } from '../../../main/gateway/http/gateway-info-file.ts';
 import type { TestGateway } from '../../helpers/gateway-harness.ts';
 import { startTestGateway } from '../../helpers/gateway-harness.ts';
@@ -77,7 +78,9 @@ describe('gateway server lifecycle', () => {
 
   it('close() ends open streams and sessions, then frees the port', async () => {
     const gw = await startTestGateway();
-    const transport = new StreamableHTTPClientTransport(new URL(gw.url), { requestInit: { headers: { authorization: `Bearer ${gw.token}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(gw.url), {
+      requestInit: { headers: { authorization: `Bearer ${gw.token}` } },
+    });
     const client = new Client({ name: 'closing', version: '1.0.0' });
     await client.connect(transport);
     await new Promise((r) => setTimeout(r, 100)); // let the GET stream open

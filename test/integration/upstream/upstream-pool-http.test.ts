@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { UpstreamCaller } from '../../../main/upstream/upstream-types.ts';
 import type { HttpFixture } from '../../fixtures/servers/fixtures.ts';
 import { FIXTURES, startHttpFixture } from '../../fixtures/servers/fixtures.ts';
 import type { Harness } from './pool-harness.ts';
@@ -69,6 +70,38 @@ describe('upstream pool over HTTP', () => {
     await h.next('catalog', (e) => e.prefix === 'old');
     expect(h.catalog.get('old')?.era).toMatchObject({ era: 'legacy', wire: 'sse' });
     expect(firstText(await echo('old', 'via sse'))).toBe('via sse');
+  });
+
+  it("routes a modern upstream's questions (input_required, auto-fulfilled) to the caller", async () => {
+    const fixture = await start('--http');
+    h = createHarness();
+    h.addRemote('remote', fixture.url);
+    await h.pool.sync();
+    const asked: string[] = [];
+    const caller: UpstreamCaller = {
+      sessionKey: 's1',
+      capabilities: { sampling: true, elicitation: true, roots: false },
+      request: async (method) => {
+        asked.push(method);
+        return method === 'sampling/createMessage'
+          ? { model: 'm', role: 'assistant', content: { type: 'text', text: 'from caller' } }
+          : { action: 'accept', content: { name: 'eve' } };
+      },
+    };
+    const sample = await h.pool.request(
+      'remote',
+      { method: 'tools/call', params: { name: 'sample', arguments: { prompt: 'p' } } },
+      { caller },
+    );
+    expect(firstText(sample)).toBe('sampled: from caller');
+    const elicit = await h.pool.request(
+      'remote',
+      { method: 'tools/call', params: { name: 'elicit', arguments: {} } },
+      { caller },
+    );
+    expect(firstText(elicit)).toBe('elicited: accept {"name":"eve"}');
+    expect(asked).toEqual(['sampling/createMessage', 'elicitation/create']);
+    expect(h.pool.status('remote')?.era?.era).toBe('modern');
   });
 
   it('reports an unreachable server as unavailable with backoff, without blocking others', async () => {

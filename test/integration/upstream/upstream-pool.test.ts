@@ -231,6 +231,17 @@ describe('upstream pool: sync', () => {
     if (posix) expect(groupIsAlive(pids.b as number)).toBe(false);
   });
 
+  it.runIf(posix)('killAllSync kills every tree at once, for exit hooks', async () => {
+    h = createHarness();
+    h.addStdio('s1', FIXTURES.slow, ['--grandchild']);
+    await h.pool.sync();
+    await h.waitForState('s1', 'ready');
+    const pgid = h.pool.status('s1')?.pid as number;
+    h.pool.killAllSync();
+    for (let i = 0; i < 40 && groupIsAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(groupIsAlive(pgid)).toBe(false);
+  });
+
   it.runIf(posix)('stopAll leaves no process of any tree behind', async () => {
     h = createHarness();
     h.addStdio('s1', FIXTURES.slow, ['--grandchild']);

@@ -20,9 +20,16 @@ describe('backoffDelays', () => {
 });
 
 describe('relay error helpers', () => {
-  const http = (status: number, text?: string) => new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'x', { status, statusText: '', ...(text !== undefined && { text }) });
+  const http = (status: number, text?: string) =>
+    new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'x', {
+      status,
+      statusText: '',
+      ...(text !== undefined && { text }),
+    });
   it('recognises "nothing listens" errors from fetch', () => {
-    expect(isNetworkError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toBe(true);
+    expect(
+      isNetworkError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })),
+    ).toBe(true);
     expect(isNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isNetworkError(http(500))).toBe(false);
     expect(isNetworkError(new SdkError(SdkErrorCode.RequestTimeout, 'slow'))).toBe(false);
@@ -31,13 +38,24 @@ describe('relay error helpers', () => {
   it('recognises a lost session on POST and on GET-stream reconnects', () => {
     expect(sessionGone(http(404))).toBe(true);
     expect(sessionGone(http(400))).toBe(false);
-    expect(sessionGone(new Error('Failed to reconnect SSE stream: Failed to open SSE stream: Not Found'))).toBe(true);
+    expect(
+      sessionGone(new Error('Failed to reconnect SSE stream: Failed to open SSE stream: Not Found')),
+    ).toBe(true);
     expect(sessionGone(new Error('Maximum reconnection attempts (2) exceeded.'))).toBe(false);
   });
   it("shows the gateway's own message when the body has one", () => {
-    expect(errorText(http(404, JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Not Found: no server' }, id: null })))).toBe(
-      'Switchboard: Not Found: no server',
-    );
+    expect(
+      errorText(
+        http(
+          404,
+          JSON.stringify({
+            jsonrpc: '2.0',
+            error: { code: -32000, message: 'Not Found: no server' },
+            id: null,
+          }),
+        ),
+      ),
+    ).toBe('Switchboard: Not Found: no server');
     expect(errorText(http(502, '<html>'))).toBe('Switchboard answered HTTP 502');
     expect(errorText(new Error('plain'))).toBe('plain');
   });
@@ -67,11 +85,18 @@ describe('bridge target and launch command', () => {
       ],
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
-    const headless = bridgeLaunchCommand({ runtime: 'C:\\node\\node.exe', cliEntry: 'C:\\sb\\cli.js', dataDir: 'C:\\Users\\a\\AppData\\Roaming\\Switchboard', electron: false });
+    const headless = bridgeLaunchCommand({
+      runtime: 'C:\\node\\node.exe',
+      cliEntry: 'C:\\sb\\cli.js',
+      dataDir: 'C:\\Users\\a\\AppData\\Roaming\\Switchboard',
+      electron: false,
+    });
     expect(headless.env).toEqual({});
     expect(JSON.stringify(headless)).not.toMatch(/sbt_/);
   });
   it('refuses relative paths (a client would resolve them against its own cwd)', () => {
-    expect(() => bridgeLaunchCommand({ runtime: 'node', cliEntry: '/x/cli.js', dataDir: '/d', electron: false })).toThrow(/absolute/);
+    expect(() =>
+      bridgeLaunchCommand({ runtime: 'node', cliEntry: '/x/cli.js', dataDir: '/d', electron: false }),
+    ).toThrow(/absolute/);
   });
 });

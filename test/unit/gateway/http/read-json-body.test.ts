@@ -3,11 +3,18 @@ import { readJsonBody } from '../../../../main/gateway/http/read-json-body.ts';
 import { echoableId } from '../../../../main/gateway/http/json-rpc-response.ts';
 
 const post = (body: BodyInit, type: string | null = 'application/json') =>
-  new Request('http://127.0.0.1:1/mcp', { method: 'POST', headers: type === null ? {} : { 'content-type': type }, body });
+  new Request('http://127.0.0.1:1/mcp', {
+    method: 'POST',
+    headers: type === null ? {} : { 'content-type': type },
+    body,
+  });
 
 describe('readJsonBody', () => {
   it('parses JSON (charset parameter allowed)', async () => {
-    expect(await readJsonBody(post('{"a":1}', 'application/json; charset=utf-8'))).toEqual({ ok: true, value: { a: 1 } });
+    expect(await readJsonBody(post('{"a":1}', 'application/json; charset=utf-8'))).toEqual({
+      ok: true,
+      value: { a: 1 },
+    });
   });
   it('415 for other media types', async () => {
     for (const type of ['text/plain', null, 'application/jsonp']) {

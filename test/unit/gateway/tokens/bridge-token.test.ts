@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bridgeTokenPath, ensureBridgeToken, readBridgeToken } from '../../../../main/gateway/tokens/bridge-token.ts';
+import {
+  bridgeTokenPath,
+  ensureBridgeToken,
+  readBridgeToken,
+} from '../../../../main/gateway/tokens/bridge-token.ts';
 import { looksLikeToken } from '../../../../main/gateway/tokens/token-crypto.ts';
 
 const dirs: string[] = [];
@@ -24,14 +28,17 @@ describe('bridge token file', () => {
     expect(ensureBridgeToken(dir)).toBe(token);
     expect(readBridgeToken(dir)).toBe(token);
   });
-  it.skipIf(process.platform === 'win32')('is private to the user (0600), and gets tightened if loosened', () => {
-    const dir = tempDir();
-    ensureBridgeToken(dir);
-    expect(fs.statSync(bridgeTokenPath(dir)).mode & 0o777).toBe(0o600);
-    fs.chmodSync(bridgeTokenPath(dir), 0o644);
-    ensureBridgeToken(dir);
-    expect(fs.statSync(bridgeTokenPath(dir)).mode & 0o777).toBe(0o600);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'is private to the user (0600), and gets tightened if loosened',
+    () => {
+      const dir = tempDir();
+      ensureBridgeToken(dir);
+      expect(fs.statSync(bridgeTokenPath(dir)).mode & 0o777).toBe(0o600);
+      fs.chmodSync(bridgeTokenPath(dir), 0o644);
+      ensureBridgeToken(dir);
+      expect(fs.statSync(bridgeTokenPath(dir)).mode & 0o777).toBe(0o600);
+    },
+  );
   it('creates the data directory when needed', () => {
     const dir = path.join(tempDir(), 'nested', 'data');
     expect(looksLikeToken(ensureBridgeToken(dir))).toBe(true);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findTokenMatch, generateToken, hashToken, isTokenHash, looksLikeToken } from '../../../../main/gateway/tokens/token-crypto.ts';
+import {
+  findTokenMatch,
+  generateToken,
+  hashToken,
+  isTokenHash,
+  looksLikeToken,
+} from '../../../../main/gateway/tokens/token-crypto.ts';
 
 describe('token crypto', () => {
   it('generates distinct, well-formed tokens', () => {
@@ -26,7 +32,14 @@ describe('token crypto', () => {
     expect(findTokenMatch(generateToken(), candidates)).toBeUndefined();
     expect(findTokenMatch(a, [])).toBeUndefined();
   });
-  it.each(['', 'sbt_', 'sbt_short', `sbt_${'a'.repeat(44)}`, `xyz_${'a'.repeat(43)}`, `sbt_${'a'.repeat(42)}!`])('does not take %s for a token', (value) => {
+  it.each([
+    '',
+    'sbt_',
+    'sbt_short',
+    `sbt_${'a'.repeat(44)}`,
+    `xyz_${'a'.repeat(43)}`,
+    `sbt_${'a'.repeat(42)}!`,
+  ])('does not take %s for a token', (value) => {
     expect(looksLikeToken(value)).toBe(false);
   });
 });

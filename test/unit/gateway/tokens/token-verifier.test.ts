@@ -21,7 +21,15 @@ function setup() {
       },
     },
   });
-  return { verifier, cursor, bridge, tokens, used, advance: (ms: number) => (now += ms), failWrites: () => (failWrites = true) };
+  return {
+    verifier,
+    cursor,
+    bridge,
+    tokens,
+    used,
+    advance: (ms: number) => (now += ms),
+    failWrites: () => (failWrites = true),
+  };
 }
 
 describe('token verifier', () => {

@@ -1,0 +1,136 @@
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type { VariableState } from '../../preload/contract/index.ts';
+import { useBridge } from '../hooks/bridge-context.tsx';
+import { CommandError, useMutationCommand } from '../hooks/use-command.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { ErrorBanner } from './error-banner.tsx';
+import { Pill } from './health-badge.tsx';
+import { RequiredMark } from './schema-form.tsx';
+
+type Values = Record<string, string>;
+
+/**
+ * The server's variables: what each is for, whether it is required, and whether a value is set. Values are
+ * write-only: inputs always start empty, only filled inputs are sent, and they are cleared after saving.
+ */
+export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: VariableState[] }) {
+  const bridge = useBridge();
+  const client = useQueryClient();
+  const blank = Object.fromEntries(variables.map((v) => [key(v.name), ''])) as Values;
+  const { register, handleSubmit, reset, formState } = useForm<Values>({ defaultValues: blank });
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  const unset = useMutationCommand('variables.unset', {
+    onSuccess: (_done, input) => {
+      setStatus(`Removed the value of ${input.name}.`);
+      void client.invalidateQueries({ queryKey: ['servers.get', { prefix }] });
+    },
+  });
+  const id = useId();
+
+  const onSubmit = async (values: Values) => {
+    const changed = variables.filter((v) => (values[key(v.name)] ?? '') !== '');
+    if (changed.length === 0) {
+      setStatus('Nothing to save: type a new value first.');
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    const saved: string[] = [];
+    try {
+      for (const variable of changed) {
+        const result = await bridge.invoke('variables.set', { prefix, name: variable.name, value: values[key(variable.name)] ?? '' });
+        if (!result.ok) throw new CommandError(result.error);
+        saved.push(variable.name);
+      }
+    } catch (cause) {
+      setError(cause);
+    } finally {
+      setSaving(false);
+      // Clear every input, saved or not: a value typed once is never kept around in the page.
+      reset(blank);
+      if (saved.length) setStatus(`Saved ${saved.join(', ')}.`);
+      void client.invalidateQueries({ queryKey: ['servers.get', { prefix }] });
+    }
+  };
+
+  if (variables.length === 0) {
+    return <p className="muted">This server declares no variables.</p>;
+  }
+
+  return (
+    <form className="env-form" noValidate onSubmit={handleSubmit(onSubmit)} aria-label="Variables">
+      <ErrorBanner error={error} title="Not every value was saved" />
+      <ul className="var-list">
+        {variables.map((variable) => {
+          const inputId = `${id}-${variable.name}`;
+          const stateId = `${inputId}-state`;
+          const hintId = variable.description ? `${inputId}-hint` : undefined;
+          return (
+            <li key={variable.name} className="var-item">
+              <div className="var-head">
+                <label htmlFor={inputId} className="mono var-name">
+                  {variable.name}
+                  {variable.required ? <RequiredMark /> : null}
+                </label>
+                <span id={stateId}>
+                  <VariableStatePill variable={variable} />
+                </span>
+                {variable.secret ? <span className="muted small">secret</span> : null}
+              </div>
+              {variable.description ? (
+                <p className="hint" id={hintId}>
+                  {variable.description}
+                </p>
+              ) : null}
+              <div className="var-input">
+                <input
+                  id={inputId}
+                  type={variable.secret ? 'password' : 'text'}
+                  autoComplete={variable.secret ? 'new-password' : 'off'}
+                  spellCheck={false}
+                  placeholder={variable.isSet ? 'Type to replace the stored value' : 'Enter a value'}
+                  aria-describedby={[stateId, hintId].filter(Boolean).join(' ')}
+                  aria-required={variable.required && !variable.isSet ? true : undefined}
+                  {...register(key(variable.name))}
+                />
+                {variable.isSet ? (
+                  <button
+                    type="button"
+                    className="button small ghost"
+                    disabled={unset.isPending}
+                    onClick={() => unset.mutate({ prefix, name: variable.name })}
+                  >
+                    Remove value<span className="sr-only"> of {variable.name}</span>
+                  </button>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="button-row">
+        <button type="submit" className="button primary" disabled={saving || formState.isSubmitting}>
+          {saving ? 'Saving…' : 'Save values'}
+        </button>
+        <span className="muted small" role="status" aria-live="polite">
+          {status}
+        </span>
+      </div>
+      {unset.error ? <ErrorBanner error={unset.error} /> : null}
+    </form>
+  );
+}
+
+/** "Set" / "Not set" / "Uses default", in words. */
+export function VariableStatePill({ variable }: { variable: VariableState }) {
+  if (variable.isSet) return <Pill tone="ok">Set</Pill>;
+  if (variable.hasDefault) return <Pill tone="neutral">Uses default</Pill>;
+  return <Pill tone={variable.required ? 'warn' : 'neutral'}>{variable.required ? 'Not set — required' : 'Not set'}</Pill>;
+}
+
+function key(name: string): string {
+  return `v_${name}`;
+}

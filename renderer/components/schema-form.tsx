@@ -1,0 +1,399 @@
+import { Plus, Trash2 } from 'lucide-react';
+import { useId, useMemo, useState } from 'react';
+import {
+  FormProvider,
+  useFieldArray,
+  useForm,
+  useFormContext,
+  type FieldErrors,
+  type Resolver,
+} from 'react-hook-form';
+import {
+  buildFields,
+  initialValues,
+  toArguments,
+  valuesFromArguments,
+  type FieldSpec,
+  type FormValues,
+  type JsonSchema,
+} from '../lib/schema-fields.ts';
+
+type Args = Record<string, unknown>;
+
+/**
+ * A form generated from a JSON schema (a tool's `inputSchema`): one field per property, required markers,
+ * types coerced on submit, and a raw-JSON editor for whatever the form cannot express.
+ */
+export function SchemaForm({
+  schema,
+  onSubmit,
+  submitLabel = 'Run',
+  busy = false,
+}: {
+  schema: JsonSchema;
+  onSubmit: (args: Args) => void;
+  submitLabel?: string;
+  busy?: boolean;
+}) {
+  const fields = useMemo(() => buildFields(schema), [schema]);
+  const [mode, setMode] = useState<'form' | 'json'>(fields === null ? 'json' : 'form');
+  const [jsonSeed, setJsonSeed] = useState('{}');
+  const [formSeed, setFormSeed] = useState<FormValues | null>(null);
+  const formKey = useId();
+
+  if (fields === null || mode === 'json') {
+    return (
+      <RawJsonForm
+        initial={jsonSeed}
+        busy={busy}
+        submitLabel={submitLabel}
+        note={fields === null ? 'This input schema has no simple form; write the arguments as JSON.' : undefined}
+        onSubmit={onSubmit}
+        onSwitchToForm={
+          fields === null
+            ? undefined
+            : (args) => {
+                setFormSeed(args ? valuesFromArguments(fields, args) : null);
+                setMode('form');
+              }
+        }
+      />
+    );
+  }
+  return (
+    <GeneratedForm
+      key={`${formKey}-${formSeed ? 'seeded' : 'fresh'}`}
+      fields={fields}
+      seed={formSeed}
+      busy={busy}
+      submitLabel={submitLabel}
+      onSubmit={onSubmit}
+      onSwitchToJson={(args) => {
+        setJsonSeed(JSON.stringify(args, null, 2));
+        setMode('json');
+      }}
+    />
+  );
+}
+
+function GeneratedForm({
+  fields,
+  seed,
+  busy,
+  submitLabel,
+  onSubmit,
+  onSwitchToJson,
+}: {
+  fields: FieldSpec[];
+  seed: FormValues | null;
+  busy: boolean;
+  submitLabel: string;
+  onSubmit: (args: Args) => void;
+  onSwitchToJson: (args: Args) => void;
+}) {
+  const resolver = useMemo<Resolver<FormValues, unknown, Args>>(
+    () => (values) => {
+      const { args, errors } = toArguments(fields, values);
+      if (Object.keys(errors).length === 0) return { values: args, errors: {} };
+      const fieldErrors: FieldErrors<FormValues> = {};
+      for (const [id, message] of Object.entries(errors)) fieldErrors[id] = { type: 'validate', message };
+      return { values: {}, errors: fieldErrors };
+    },
+    [fields],
+  );
+  const form = useForm<FormValues, unknown, Args>({
+    defaultValues: seed ?? initialValues(fields),
+    resolver,
+  });
+  const formId = useId();
+  const hasRequired = useMemo(() => containsRequired(fields), [fields]);
+
+  return (
+    <FormProvider {...form}>
+      <form className="schema-form" noValidate onSubmit={form.handleSubmit(onSubmit)} aria-label="Tool arguments">
+        {fields.length === 0 ? <p className="muted">This tool takes no arguments.</p> : null}
+        {hasRequired ? (
+          <p className="muted small">
+            Fields marked <span aria-hidden="true">*</span>
+            <span className="sr-only">with an asterisk</span> are required.
+          </p>
+        ) : null}
+        {fields.map((field) => (
+          <FieldView key={field.id} field={field} formId={formId} />
+        ))}
+        <div className="button-row">
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Running…' : submitLabel}
+          </button>
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => onSwitchToJson(toArguments(fields, form.getValues()).args)}
+          >
+            Edit as JSON
+          </button>
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+function containsRequired(fields: readonly FieldSpec[]): boolean {
+  return fields.some((f) => f.required || (f.kind === 'object' && containsRequired(f.children)));
+}
+
+function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
+  const { register, formState } = useFormContext<FormValues>();
+  const inputId = `${formId}-${field.id}`;
+  const hintId = field.description ? `${inputId}-hint` : undefined;
+  const error = formState.errors[field.id]?.message;
+  const errorId = error ? `${inputId}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id: inputId,
+    'aria-describedby': describedBy,
+    'aria-invalid': error ? true : undefined,
+    'aria-required': field.required || undefined,
+  } as const;
+
+  if (field.kind === 'object') {
+    return (
+      <fieldset className="schema-fieldset">
+        <legend>
+          {field.label}
+          {field.required ? <RequiredMark /> : <span className="muted small"> (optional)</span>}
+        </legend>
+        {field.description ? <p className="hint">{field.description}</p> : null}
+        {field.children.map((child) => (
+          <FieldView key={child.id} field={child} formId={formId} />
+        ))}
+      </fieldset>
+    );
+  }
+
+  if (field.kind === 'array') {
+    return <ArrayField field={field} inputId={inputId} hintId={hintId} error={error} errorId={errorId} />;
+  }
+
+  if (field.kind === 'boolean') {
+    return (
+      <div className="field field-check">
+        <input type="checkbox" {...common} {...register(field.id)} />
+        <label htmlFor={inputId}>
+          {field.label}
+          {field.required ? <RequiredMark /> : null}
+        </label>
+        {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
+        <FieldError id={errorId} message={error} />
+      </div>
+    );
+  }
+
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>
+        {field.label}
+        {field.required ? <RequiredMark /> : null}
+        <TypeHint field={field} />
+      </label>
+      {field.kind === 'string' && field.multiline ? (
+        <textarea rows={3} {...common} {...register(field.id)} />
+      ) : field.kind === 'string' ? (
+        <input type={field.inputType} autoComplete="off" {...common} {...register(field.id)} />
+      ) : field.kind === 'number' || field.kind === 'integer' ? (
+        <input
+          type="number"
+          inputMode={field.kind === 'integer' ? 'numeric' : 'decimal'}
+          step={field.kind === 'integer' ? 1 : 'any'}
+          {...common}
+          {...register(field.id)}
+        />
+      ) : field.kind === 'enum' ? (
+        <select {...common} {...register(field.id)}>
+          {field.required && field.options.length === 1 ? null : <option value="">{field.required ? 'Choose…' : '(not set)'}</option>}
+          {field.options.map((option, index) => (
+            <option key={index} value={String(index)}>
+              {String(option)}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <textarea rows={4} className="mono" spellCheck={false} placeholder="JSON value" {...common} {...register(field.id)} />
+      )}
+      {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
+      <FieldError id={errorId} message={error} />
+    </div>
+  );
+}
+
+function ArrayField({
+  field,
+  inputId,
+  hintId,
+  error,
+  errorId,
+}: {
+  field: Extract<FieldSpec, { kind: 'array' }>;
+  inputId: string;
+  hintId: string | undefined;
+  error: string | undefined;
+  errorId: string | undefined;
+}) {
+  const { control, register } = useFormContext<FormValues>();
+  const { fields: rows, append, remove } = useFieldArray({ control, name: field.id as never });
+  const labelId = `${inputId}-label`;
+  return (
+    <fieldset className="field schema-array" aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
+      <legend id={labelId}>
+        {field.label}
+        {field.required ? <RequiredMark /> : null}
+        <span className="type-hint">list of {field.item === 'integer' ? 'whole numbers' : `${field.item}s`}</span>
+      </legend>
+      {rows.length === 0 ? <p className="muted small">No items.</p> : null}
+      {rows.map((row, index) => {
+        const itemLabel = `${field.label}, item ${index + 1}`;
+        const name = `${field.id}.${index}.value`;
+        return (
+          <div className="array-row" key={row.id}>
+            {field.itemOptions || field.item === 'boolean' ? (
+              <select aria-label={itemLabel} {...register(name)}>
+                {(field.itemOptions ?? [true, false]).map((option) => (
+                  <option key={String(option)} value={String(option)}>
+                    {String(option)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                aria-label={itemLabel}
+                type={field.item === 'string' ? 'text' : 'number'}
+                step={field.item === 'integer' ? 1 : 'any'}
+                autoComplete="off"
+                {...register(name)}
+              />
+            )}
+            <button type="button" className="icon-button" aria-label={`Remove ${itemLabel}`} onClick={() => remove(index)}>
+              <Trash2 size={14} aria-hidden="true" />
+            </button>
+          </div>
+        );
+      })}
+      <button
+        type="button"
+        className="button small ghost"
+        onClick={() =>
+          append({ value: field.itemOptions ? String(field.itemOptions[0]) : field.item === 'boolean' ? 'true' : '' } as never)
+        }
+      >
+        <Plus size={14} aria-hidden="true" /> Add item<span className="sr-only"> to {field.label}</span>
+      </button>
+      {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
+      <FieldError id={errorId} message={error} />
+    </fieldset>
+  );
+}
+
+function TypeHint({ field }: { field: FieldSpec }) {
+  const text =
+    field.kind === 'integer' ? 'whole number' : field.kind === 'number' ? 'number' : field.kind === 'json' ? 'JSON' : null;
+  return text ? <span className="type-hint">{text}</span> : null;
+}
+
+/** The visual asterisk; screen readers get `aria-required` on the control instead. */
+export function RequiredMark() {
+  return (
+    <span className="required-mark" aria-hidden="true" title="required">
+      {' '}
+      *
+    </span>
+  );
+}
+
+/** A field's error text, linked to its control with aria-describedby. */
+export function FieldError({ id, message }: { id: string | undefined; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  );
+}
+
+function RawJsonForm({
+  initial,
+  busy,
+  submitLabel,
+  note,
+  onSubmit,
+  onSwitchToForm,
+}: {
+  initial: string;
+  busy: boolean;
+  submitLabel: string;
+  note: string | undefined;
+  onSubmit: (args: Args) => void;
+  onSwitchToForm: ((args: Args | null) => void) | undefined;
+}) {
+  const [text, setText] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const parse = (): Args | null => {
+    try {
+      const value: unknown = JSON.parse(text.trim() === '' ? '{}' : text);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        setError('must be a JSON object, like {"name": "value"}');
+        return null;
+      }
+      setError(null);
+      return value as Args;
+    } catch (cause) {
+      setError(`is not valid JSON (${cause instanceof Error ? cause.message : 'parse error'})`);
+      return null;
+    }
+  };
+  return (
+    <form
+      className="schema-form"
+      noValidate
+      aria-label="Tool arguments"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const args = parse();
+        if (args) onSubmit(args);
+      }}
+    >
+      {note ? <p className="muted small">{note}</p> : null}
+      <div className="field">
+        <label htmlFor={`${id}-json`}>Arguments (JSON)</label>
+        <textarea
+          id={`${id}-json`}
+          className="mono"
+          rows={8}
+          spellCheck={false}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        <FieldError id={`${id}-error`} message={error ? `Arguments ${error}` : undefined} />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Running…' : submitLabel}
+        </button>
+        {onSwitchToForm ? (
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => {
+              const args = parse();
+              if (args) onSwitchToForm(args);
+            }}
+          >
+            Back to the form
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

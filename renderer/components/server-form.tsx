@@ -1,0 +1,396 @@
+import { Plus, Trash2 } from 'lucide-react';
+import { useId, useMemo, type ReactNode } from 'react';
+import { useFieldArray, useForm, useWatch, type FieldErrors, type Resolver } from 'react-hook-form';
+import type { ServerSummary } from '../../preload/contract/index.ts';
+import { useMutationCommand, validationIssues } from '../hooks/use-command.ts';
+import {
+  emptyServerForm,
+  mapIssue,
+  toDefinition,
+  validateServerForm,
+  type ServerFormValues,
+} from '../lib/server-form-model.ts';
+import { ErrorBanner } from './error-banner.tsx';
+import { FormField } from './form-field.tsx';
+import { FieldError } from './schema-form.tsx';
+
+/** The add / edit form for one server, validated with ServerDefinitionSchema, server errors mapped onto fields. */
+export function ServerForm({
+  initial,
+  mode = 'add',
+  onSaved,
+  notice,
+}: {
+  initial?: ServerFormValues;
+  mode?: 'add' | 'edit';
+  onSaved: (summary: ServerSummary) => void;
+  notice?: ReactNode;
+}) {
+  const resolver = useMemo<Resolver<ServerFormValues>>(
+    () => (values) => {
+      const { issues } = validateServerForm(values);
+      if (issues.length === 0) return { values, errors: {} };
+      const errors: FieldErrors<ServerFormValues> = {};
+      const general: string[] = [];
+      for (const issue of issues) {
+        if (issue.field) setPath(errors, issue.field, { type: 'schema', message: issue.message });
+        else general.push(issue.message);
+      }
+      if (general.length) (errors as Record<string, unknown>).root = { type: 'schema', message: general.join('\n') };
+      return { values: {}, errors };
+    },
+    [],
+  );
+  const form = useForm<ServerFormValues>({ defaultValues: initial ?? emptyServerForm(), resolver });
+  const { register, control, handleSubmit, formState, setError } = form;
+  const errors = formState.errors;
+  const add = useMutationCommand('servers.add');
+  const update = useMutationCommand('servers.update');
+  const mutation = mode === 'add' ? add : update;
+  const transport = useWatch({ control, name: 'transport' });
+  const authKind = useWatch({ control, name: 'authKind' });
+  const envVarRows = useWatch({ control, name: 'envVars' });
+  const id = useId();
+  const f = (name: string) => `${id}-${name}`;
+
+  const env = useFieldArray({ control, name: 'env' });
+  const headers = useFieldArray({ control, name: 'headers' });
+  const envVars = useFieldArray({ control, name: 'envVars' });
+
+  const onSubmit = (values: ServerFormValues) => {
+    const definition = toDefinition(values);
+    const onError = (error: unknown) => {
+      const issues = validationIssues(error);
+      const general: string[] = [];
+      for (const issue of issues) {
+        const mapped = mapIssue(issue, values);
+        if (mapped.field) setError(mapped.field as never, { type: 'server', message: mapped.message }, { shouldFocus: true });
+        else general.push(mapped.message);
+      }
+      if (general.length) setError('root', { type: 'server', message: general.join('\n') });
+    };
+    if (mode === 'add') add.mutate({ definition }, { onSuccess: onSaved, onError });
+    else update.mutate({ prefix: values.prefix, definition }, { onSuccess: onSaved, onError });
+  };
+
+  const rootMessage = (errors as { root?: { message?: string } }).root?.message;
+  const unmappedServerError = mutation.error && validationIssues(mutation.error).length === 0 ? mutation.error : null;
+
+  return (
+    <form className="server-form" noValidate onSubmit={handleSubmit(onSubmit)} aria-label={mode === 'add' ? 'Add a server' : 'Edit server'}>
+      {notice}
+      {rootMessage ? (
+        <div className="callout" data-tone="err" role="alert">
+          <div className="callout-body">
+            <strong>Please fix these problems</strong>
+            <ul>
+              {rootMessage.split('\n').map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
+      {unmappedServerError ? <ErrorBanner error={unmappedServerError} title="The server was not saved" /> : null}
+
+      <section className="form-section" aria-labelledby={f('basics')}>
+        <h2 id={f('basics')} className="section-title">
+          Basics
+        </h2>
+        <fieldset className="segmented" disabled={mode === 'edit'}>
+          <legend>Kind of server</legend>
+          {(
+            [
+              ['stdio', 'Local command', 'Runs a program on this machine (stdio)'],
+              ['http', 'Remote', 'Streamable HTTP URL'],
+              ['sse', 'Remote (legacy SSE)', 'Older servers with an /sse endpoint'],
+            ] as const
+          ).map(([value, title, hint]) => (
+            <label key={value} className="segment">
+              <input type="radio" value={value} {...register('transport')} />
+              <span className="segment-title">{title}</span>
+              <span className="segment-hint">{hint}</span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="grid-2">
+          <FormField
+            id={f('prefix')}
+            label="Prefix"
+            required
+            error={errors.prefix?.message}
+            hint={
+              <>
+                Tools appear to clients as <code>prefix__tool</code>. Lowercase letters, digits, “-” and “_”.
+              </>
+            }
+          >
+            {(p) => <input {...p} autoComplete="off" spellCheck={false} readOnly={mode === 'edit'} {...register('prefix')} />}
+          </FormField>
+          <FormField id={f('name')} label="Display name" optional hint="Defaults to the prefix." error={errors.name?.message}>
+            {(p) => <input {...p} autoComplete="off" {...register('name')} />}
+          </FormField>
+        </div>
+        <FormField id={f('description')} label="Description" optional error={errors.description?.message}>
+          {(p) => <input {...p} autoComplete="off" {...register('description')} />}
+        </FormField>
+      </section>
+
+      {transport === 'stdio' ? (
+        <section className="form-section" aria-labelledby={f('cmd')}>
+          <h2 id={f('cmd')} className="section-title">
+            Command
+          </h2>
+          <FormField
+            id={f('command')}
+            label="Command"
+            required
+            error={errors.command?.message}
+            hint="The program to run, e.g. npx, uvx, node, or an absolute path."
+          >
+            {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('command')} />}
+          </FormField>
+          <FormField id={f('args')} label="Arguments" optional error={errors.args?.message} hint="One argument per line. Use ${NAME} to insert a variable.">
+            {(p) => <textarea {...p} className="mono" rows={3} spellCheck={false} {...register('args')} />}
+          </FormField>
+          <FormField id={f('cwd')} label="Working directory" optional error={errors.cwd?.message} hint="An absolute path.">
+            {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('cwd')} />}
+          </FormField>
+          <KeyValueRows
+            legend="Environment"
+            hint="Plain values, or ${NAME} to take a declared variable. Secrets belong in variables, not here."
+            keyLabel="Name"
+            rows={env.fields}
+            name="env"
+            register={register}
+            errors={errors.env as RowErrors}
+            onAdd={() => env.append({ key: '', value: '' })}
+            onRemove={env.remove}
+            idPrefix={f('env')}
+          />
+        </section>
+      ) : (
+        <section className="form-section" aria-labelledby={f('conn')}>
+          <h2 id={f('conn')} className="section-title">
+            Connection
+          </h2>
+          <FormField id={f('url')} label="URL" required error={errors.url?.message} hint="For example https://mcp.example.com/mcp">
+            {(p) => <input {...p} type="url" className="mono" autoComplete="off" spellCheck={false} {...register('url')} />}
+          </FormField>
+          <KeyValueRows
+            legend="Headers"
+            hint="Credential headers (Authorization, X-API-Key…) must use a secret variable: Bearer ${TOKEN}."
+            keyLabel="Header"
+            rows={headers.fields}
+            name="headers"
+            register={register}
+            errors={errors.headers as RowErrors}
+            onAdd={() => headers.append({ key: '', value: '' })}
+            onRemove={headers.remove}
+            idPrefix={f('headers')}
+          />
+          <FormField id={f('authKind')} label="Authentication" error={errors.authKind?.message}>
+            {(p) => (
+              <select {...p} {...register('authKind')}>
+                <option value="none">None, or headers above</option>
+                <option value="authorization_code">OAuth: sign in with a browser</option>
+                <option value="client_credentials">OAuth: client credentials (machine to machine)</option>
+              </select>
+            )}
+          </FormField>
+          {authKind !== 'none' ? (
+            <div className="grid-2">
+              <FormField
+                id={f('authClientId')}
+                label="Client ID"
+                required={authKind === 'client_credentials'}
+                optional={authKind === 'authorization_code'}
+                error={errors.authClientId?.message}
+                hint={authKind === 'authorization_code' ? 'Leave empty to register automatically.' : undefined}
+              >
+                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authClientId')} />}
+              </FormField>
+              {authKind === 'client_credentials' ? (
+                <FormField id={f('authTokenUrl')} label="Token URL" required error={errors.authTokenUrl?.message}>
+                  {(p) => <input {...p} type="url" className="mono" autoComplete="off" {...register('authTokenUrl')} />}
+                </FormField>
+              ) : null}
+              <FormField id={f('authScopes')} label="Scopes" optional hint="Separated by spaces." error={errors.authScopes?.message}>
+                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authScopes')} />}
+              </FormField>
+              <FormField id={f('authResource')} label="Resource" optional error={errors.authResource?.message}>
+                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authResource')} />}
+              </FormField>
+              {authKind === 'client_credentials' ? (
+                <FormField id={f('authAudience')} label="Audience" optional error={errors.authAudience?.message}>
+                  {(p) => <input {...p} className="mono" autoComplete="off" {...register('authAudience')} />}
+                </FormField>
+              ) : null}
+            </div>
+          ) : null}
+          {authKind === 'client_credentials' ? (
+            <p className="hint">You will enter the client secret after adding; it is stored encrypted and never shown again.</p>
+          ) : null}
+        </section>
+      )}
+
+      <section className="form-section" aria-labelledby={f('vars')}>
+        <h2 id={f('vars')} className="section-title">
+          Variables
+        </h2>
+        <p className="hint">
+          Declare the values this server needs (API keys, paths). You set them after adding; secret values are stored
+          encrypted and never shown again.
+        </p>
+        {envVars.fields.map((row, index) => {
+          const rowErrors = (errors.envVars as RowErrors)?.[index] as Record<string, { message?: string }> | undefined;
+          const secret = envVarRows?.[index]?.secret ?? true;
+          return (
+            <fieldset key={row.id} className="var-row">
+              <legend className="sr-only">Variable {index + 1}</legend>
+              <FormField id={f(`var-${index}-name`)} label="Name" required error={rowErrors?.name?.message}>
+                {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register(`envVars.${index}.name`)} />}
+              </FormField>
+              <FormField id={f(`var-${index}-desc`)} label="Description" optional error={rowErrors?.description?.message}>
+                {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.description`)} />}
+              </FormField>
+              <div className="var-flags">
+                <label className="check">
+                  <input type="checkbox" {...register(`envVars.${index}.required`)} /> Required
+                </label>
+                <label className="check">
+                  <input type="checkbox" {...register(`envVars.${index}.secret`)} /> Secret
+                </label>
+              </div>
+              {!secret ? (
+                <FormField id={f(`var-${index}-default`)} label="Default" optional error={rowErrors?.default?.message}>
+                  {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.default`)} />}
+                </FormField>
+              ) : null}
+              <button type="button" className="icon-button var-remove" aria-label={`Remove variable ${index + 1}`} onClick={() => envVars.remove(index)}>
+                <Trash2 size={14} aria-hidden="true" />
+              </button>
+            </fieldset>
+          );
+        })}
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={() => envVars.append({ name: '', description: '', required: true, secret: true, default: '' })}
+        >
+          <Plus size={14} aria-hidden="true" /> Declare a variable
+        </button>
+      </section>
+
+      <section className="form-section" aria-labelledby={f('opts')}>
+        <h2 id={f('opts')} className="section-title">
+          Options
+        </h2>
+        <label className="check">
+          <input type="checkbox" {...register('enabled')} /> Switched on (clients can use its tools)
+        </label>
+        {transport === 'stdio' ? (
+          <label className="check">
+            <input type="checkbox" {...register('keepRunning')} /> Keep running when idle
+          </label>
+        ) : null}
+      </section>
+
+      <div className="form-footer">
+        <button type="submit" className="button primary" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : mode === 'add' ? 'Add server' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type RowErrors = Record<number, { key?: { message?: string }; value?: { message?: string } } | undefined> | undefined;
+
+function KeyValueRows({
+  legend,
+  hint,
+  keyLabel,
+  rows,
+  name,
+  register,
+  errors,
+  onAdd,
+  onRemove,
+  idPrefix,
+}: {
+  legend: string;
+  hint: string;
+  keyLabel: string;
+  rows: { id: string }[];
+  name: 'env' | 'headers';
+  register: ReturnType<typeof useForm<ServerFormValues>>['register'];
+  errors: RowErrors;
+  onAdd: () => void;
+  onRemove: (index: number) => void;
+  idPrefix: string;
+}) {
+  return (
+    <fieldset className="kv">
+      <legend>
+        {legend} <span className="optional">optional</span>
+      </legend>
+      <p className="hint">{hint}</p>
+      {rows.map((row, index) => {
+        const keyError = errors?.[index]?.key?.message;
+        const valueError = errors?.[index]?.value?.message;
+        return (
+          <div className="kv-row" key={row.id}>
+            <div className="kv-cell">
+              <input
+                aria-label={`${keyLabel} ${index + 1}`}
+                placeholder={keyLabel}
+                className="mono"
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={keyError ? true : undefined}
+                aria-describedby={keyError ? `${idPrefix}-${index}-key-error` : undefined}
+                {...register(`${name}.${index}.key`)}
+              />
+              <FieldError id={`${idPrefix}-${index}-key-error`} message={keyError} />
+            </div>
+            <div className="kv-cell">
+              <input
+                aria-label={`Value ${index + 1}`}
+                placeholder="Value"
+                className="mono"
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={valueError ? true : undefined}
+                aria-describedby={valueError ? `${idPrefix}-${index}-value-error` : undefined}
+                {...register(`${name}.${index}.value`)}
+              />
+              <FieldError id={`${idPrefix}-${index}-value-error`} message={valueError} />
+            </div>
+            <button type="button" className="icon-button" aria-label={`Remove ${keyLabel.toLowerCase()} ${index + 1}`} onClick={() => onRemove(index)}>
+              <Trash2 size={14} aria-hidden="true" />
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" className="button small ghost" onClick={onAdd}>
+        <Plus size={14} aria-hidden="true" /> Add {keyLabel.toLowerCase()}
+      </button>
+    </fieldset>
+  );
+}
+
+/** Sets `value` at a dotted path (`env.0.key`), creating arrays for numeric segments. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node: Record<string, unknown> = target;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) {
+      node[part] ??= value;
+      return;
+    }
+    const nextIsIndex = /^\d+$/.test(parts[i + 1] ?? '');
+    node[part] ??= nextIsIndex ? [] : {};
+    node = node[part] as Record<string, unknown>;
+  });
+}

@@ -1,0 +1,139 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Braces, Play, Search } from 'lucide-react';
+import { useId, useState } from 'react';
+import type { ServerDetail, ToolInfo } from '../../preload/contract/index.ts';
+import { useMutationCommand } from '../hooks/use-command.ts';
+import { Dialog } from './dialog.tsx';
+import { ErrorBanner } from './error-banner.tsx';
+import { SchemaForm } from './schema-form.tsx';
+import { Toggle } from './toggle.tsx';
+import { ToolResult } from './tool-result.tsx';
+
+/** The server's tools: on/off per tool (optimistic), the input schema on demand, and "Try". */
+export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] }) {
+  const client = useQueryClient();
+  const [filter, setFilter] = useState('');
+  const [trying, setTrying] = useState<ToolInfo | null>(null);
+  const searchId = useId();
+  const key = ['servers.get', { prefix }];
+  const setEnabled = useMutationCommand('tools.setEnabled', {
+    onMutate: async ({ tool, enabled }) => {
+      await client.cancelQueries({ queryKey: key });
+      const previous = client.getQueryData<ServerDetail>(key);
+      client.setQueryData<ServerDetail>(key, (detail) =>
+        detail ? { ...detail, tools: detail.tools.map((t) => (t.name === tool ? { ...t, enabled } : t)) } : detail,
+      );
+      return { previous };
+    },
+    onError: (_error, _input, context) => {
+      const previous = (context as { previous?: ServerDetail } | undefined)?.previous;
+      if (previous) client.setQueryData(key, previous);
+    },
+    onSettled: () => void client.invalidateQueries({ queryKey: key }),
+  });
+
+  if (tools.length === 0) {
+    return <p className="muted">No tools yet. They appear once the server has been reached.</p>;
+  }
+
+  const needle = filter.trim().toLowerCase();
+  const shown = needle
+    ? tools.filter((t) => `${t.name} ${t.title ?? ''} ${t.description ?? ''}`.toLowerCase().includes(needle))
+    : tools;
+  const enabledCount = tools.filter((t) => t.enabled).length;
+
+  return (
+    <div className="tool-list">
+      <div className="toolbar">
+        <p className="muted small" aria-live="polite">
+          {enabledCount} of {tools.length} tools exposed to clients
+        </p>
+        {tools.length > 6 ? (
+          <div className="search small">
+            <Search size={14} aria-hidden="true" />
+            <label htmlFor={searchId} className="sr-only">
+              Filter tools
+            </label>
+            <input id={searchId} type="search" placeholder="Filter tools" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </div>
+        ) : null}
+      </div>
+      <ErrorBanner error={setEnabled.error} title="The tool was not switched" />
+      <ul className="rows">
+        {shown.map((tool) => (
+          <ToolRow
+            key={tool.name}
+            tool={tool}
+            onToggle={(enabled) => setEnabled.mutate({ prefix, tool: tool.name, enabled })}
+            onTry={() => setTrying(tool)}
+          />
+        ))}
+      </ul>
+      {shown.length === 0 ? <p className="muted">No tool matches “{filter}”.</p> : null}
+      {trying ? <TryToolDialog prefix={prefix} tool={trying} onClose={() => setTrying(null)} /> : null}
+    </div>
+  );
+}
+
+function ToolRow({ tool, onToggle, onTry }: { tool: ToolInfo; onToggle: (enabled: boolean) => void; onTry: () => void }) {
+  const [showSchema, setShowSchema] = useState(false);
+  const schemaId = useId();
+  return (
+    <li className="row tool-row" data-enabled={tool.enabled}>
+      <Toggle checked={tool.enabled} onCheckedChange={onToggle} label={`Expose ${tool.name} to clients`} />
+      <div className="row-main">
+        <div className="row-title">
+          <span className="mono">{tool.name}</span>
+          {tool.title && tool.title !== tool.name ? <span className="muted"> {tool.title}</span> : null}
+        </div>
+        {tool.description ? <p className="row-sub clamp-2">{tool.description}</p> : null}
+        <p className="row-sub muted small">
+          Clients see <code>{tool.exposedName}</code>
+        </p>
+        {showSchema ? (
+          <pre className="code-block" id={schemaId} aria-label={`Input schema of ${tool.name}`}>
+            {JSON.stringify(tool.inputSchema, null, 2)}
+          </pre>
+        ) : null}
+      </div>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="button small ghost"
+          aria-expanded={showSchema}
+          aria-controls={showSchema ? schemaId : undefined}
+          onClick={() => setShowSchema((v) => !v)}
+        >
+          <Braces size={14} aria-hidden="true" /> Schema<span className="sr-only"> of {tool.name}</span>
+        </button>
+        <button type="button" className="button small" onClick={onTry}>
+          <Play size={14} aria-hidden="true" /> Try<span className="sr-only"> {tool.name}</span>
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** Runs one tool with arguments from a form generated from its input schema, and shows the result. */
+export function TryToolDialog({ prefix, tool, onClose }: { prefix: string; tool: ToolInfo; onClose: () => void }) {
+  const call = useMutationCommand('tools.call');
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => (open ? undefined : onClose())}
+      title={`Try ${tool.name}`}
+      description={tool.description ?? 'Fill in the arguments and run the tool through the gateway.'}
+      wide
+    >
+      <SchemaForm
+        schema={tool.inputSchema}
+        busy={call.isPending}
+        onSubmit={(args) => call.mutate({ prefix, tool: tool.name, arguments: args })}
+      />
+      <div aria-live="polite">
+        {call.error ? <ErrorBanner error={call.error} title="The call failed" /> : null}
+        {call.data ? <ToolResult result={call.data} /> : null}
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,320 @@
+import * as Tabs from '@radix-ui/react-tabs';
+import { useQueryClient } from '@tanstack/react-query';
+import { ArrowLeft, ClipboardPaste, ExternalLink, LibraryBig, PenLine, Search } from 'lucide-react';
+import { useDeferredValue, useId, useState } from 'react';
+import type { CatalogEntry, ServerSummary } from '../../preload/contract/index.ts';
+import { Callout, ErrorBanner } from '../components/error-banner.tsx';
+import { Pill } from '../components/health-badge.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { ServerForm } from '../components/server-form.tsx';
+import { SkeletonRows } from '../components/skeleton.tsx';
+import { useBridge } from '../hooks/bridge-context.tsx';
+import { CommandError, useCommand, useMutationCommand } from '../hooks/use-command.ts';
+import { navigate, routeHref } from '../hooks/use-route.ts';
+import { emptyServerForm, fromDefinition, suggestPrefix, type ServerFormValues } from '../lib/server-form-model.ts';
+
+type AddTab = 'form' | 'paste' | 'catalog';
+
+/** Add a server: by hand, from a pasted client config snippet, or from the catalog (which fills the form). */
+export function AddServerPage({ tab }: { tab: string | undefined }) {
+  const current: AddTab = tab === 'paste' || tab === 'catalog' ? tab : 'form';
+  const client = useQueryClient();
+  const [seed, setSeed] = useState<{ values: ServerFormValues; notice: string; key: number }>({
+    values: emptyServerForm(),
+    notice: '',
+    key: 0,
+  });
+  const go = (next: string) => navigate({ page: 'add', tab: next === 'form' ? undefined : next }, { replace: true });
+  const fill = (values: ServerFormValues, notice: string) => {
+    setSeed((s) => ({ values, notice, key: s.key + 1 }));
+    go('form');
+  };
+  const onSaved = (summary: ServerSummary) => {
+    void client.invalidateQueries({ queryKey: ['servers.list'] });
+    navigate({ page: 'server', prefix: summary.prefix, tab: summary.health.status === 'needs_config' ? 'variables' : undefined });
+  };
+
+  return (
+    <>
+      <a className="back-link" href={routeHref({ page: 'servers' })}>
+        <ArrowLeft size={14} aria-hidden="true" /> Servers
+      </a>
+      <PageHeader title="Add a server" subtitle="Describe it yourself, paste a config snippet, or start from the catalog." />
+      <Tabs.Root value={current} onValueChange={go} className="tabs">
+        <Tabs.List className="tab-list" aria-label="Ways to add a server">
+          <Tabs.Trigger value="form" className="tab">
+            <PenLine size={14} aria-hidden="true" /> Form
+          </Tabs.Trigger>
+          <Tabs.Trigger value="paste" className="tab">
+            <ClipboardPaste size={14} aria-hidden="true" /> Paste JSON
+          </Tabs.Trigger>
+          <Tabs.Trigger value="catalog" className="tab">
+            <LibraryBig size={14} aria-hidden="true" /> Catalog
+          </Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="form" className="tab-panel">
+          <ServerForm
+            key={seed.key}
+            initial={seed.values}
+            onSaved={onSaved}
+            notice={seed.notice ? <Callout tone="info">{seed.notice}</Callout> : undefined}
+          />
+        </Tabs.Content>
+        <Tabs.Content value="paste" className="tab-panel">
+          <SnippetPaste onFill={fill} onAddedAll={() => navigate({ page: 'servers' })} />
+        </Tabs.Content>
+        <Tabs.Content value="catalog" className="tab-panel">
+          <CatalogPicker onFill={fill} />
+        </Tabs.Content>
+      </Tabs.Root>
+    </>
+  );
+}
+
+const SNIPPET_EXAMPLE = `{
+  "mcpServers": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-github"],
+      "env": { "GITHUB_TOKEN": "…" }
+    }
+  }
+}`;
+
+/** Paste a Claude Desktop / Cursor / VS Code style snippet; main parses it into definitions. */
+export function SnippetPaste({
+  onFill,
+  onAddedAll,
+}: {
+  onFill: (values: ServerFormValues, notice: string) => void;
+  onAddedAll: () => void;
+}) {
+  const [text, setText] = useState('');
+  const id = useId();
+  const bridge = useBridge();
+  const client = useQueryClient();
+  const parse = useMutationCommand('servers.parseSnippet', {
+    onSuccess: (result) => {
+      const only = result.definitions[0];
+      if (result.definitions.length === 1 && only) onFill(fromDefinition(only), noticeFor(result.secretNames, 'the pasted snippet'));
+    },
+  });
+  const [addAll, setAddAll] = useState<{ busy: boolean; error: unknown; added: string[] }>({ busy: false, error: null, added: [] });
+
+  const definitions = parse.data?.definitions ?? [];
+  return (
+    <div className="stack">
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          parse.mutate({ text });
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-snippet`}>Configuration snippet</label>
+          <textarea
+            id={`${id}-snippet`}
+            className="mono"
+            rows={10}
+            spellCheck={false}
+            placeholder={SNIPPET_EXAMPLE}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            aria-describedby={`${id}-snippet-hint`}
+          />
+          <p className="hint" id={`${id}-snippet-hint`}>
+            The JSON from Claude Desktop, Cursor, VS Code or a README — with or without the surrounding “mcpServers”.
+            Secret values in it are not kept: you enter them again after adding, and they are stored encrypted.
+          </p>
+        </div>
+        <div className="button-row">
+          <button type="submit" className="button primary" disabled={!text.trim() || parse.isPending}>
+            {parse.isPending ? 'Reading…' : 'Read snippet'}
+          </button>
+        </div>
+      </form>
+      <ErrorBanner error={parse.error} title="The snippet could not be read" />
+      {parse.data ? (
+        <section aria-label="What the snippet contains" className="stack">
+          {definitions.length === 0 ? <p className="muted">No server found in the snippet.</p> : null}
+          {parse.data.skipped.length ? (
+            <Callout tone="warn">
+              <strong>Skipped:</strong>
+              <ul>
+                {parse.data.skipped.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+            </Callout>
+          ) : null}
+          {definitions.length > 1 ? (
+            <>
+              <p>
+                The snippet describes {definitions.length} servers. Review one in the form, or add them all as they are.
+              </p>
+              <ul className="rows">
+                {definitions.map((def, index) => (
+                  <li className="row" key={index}>
+                    <div className="row-main">
+                      <div className="row-title">
+                        {String(def.name ?? def.prefix)} <span className="mono muted small">{String(def.prefix)}</span>
+                      </div>
+                      <p className="row-sub mono small truncate">{String(def.command ?? def.url ?? '')}</p>
+                    </div>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => onFill(fromDefinition(def), noticeFor(parse.data?.secretNames ?? [], 'the pasted snippet'))}
+                    >
+                      Review<span className="sr-only"> {String(def.prefix)}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="button primary"
+                  disabled={addAll.busy}
+                  onClick={async () => {
+                    setAddAll({ busy: true, error: null, added: [] });
+                    const added: string[] = [];
+                    try {
+                      for (const definition of definitions) {
+                        const result = await bridge.invoke('servers.add', { definition });
+                        if (!result.ok) throw new CommandError(result.error);
+                        added.push(result.value.prefix);
+                      }
+                      setAddAll({ busy: false, error: null, added });
+                      void client.invalidateQueries({ queryKey: ['servers.list'] });
+                      onAddedAll();
+                    } catch (error) {
+                      setAddAll({ busy: false, error, added });
+                      void client.invalidateQueries({ queryKey: ['servers.list'] });
+                    }
+                  }}
+                >
+                  Add all {definitions.length}
+                </button>
+              </div>
+              {addAll.error ? (
+                <ErrorBanner
+                  error={addAll.error}
+                  title={addAll.added.length ? `Added ${addAll.added.join(', ')}, then stopped` : 'Nothing was added'}
+                />
+              ) : null}
+            </>
+          ) : null}
+          {parse.data.secretNames.length && definitions.length > 1 ? (
+            <Callout tone="info">{noticeFor(parse.data.secretNames, 'the snippet')}</Callout>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function noticeFor(secretNames: readonly string[], source: string): string {
+  const base = `Filled from ${source}. Review the fields, then add the server.`;
+  return secretNames.length
+    ? `${base} ${secretNames.join(', ')} ${secretNames.length === 1 ? 'looks' : 'look'} secret: after adding, enter ${secretNames.length === 1 ? 'its value' : 'their values'} under Variables.`
+    : base;
+}
+
+const AUTH_LABEL: Record<CatalogEntry['authKind'], { text: string; tone: 'neutral' | 'warn' | 'auth' }> = {
+  none: { text: 'No setup', tone: 'neutral' },
+  env: { text: 'Needs an API key', tone: 'warn' },
+  oauth: { text: 'Sign-in', tone: 'auth' },
+};
+
+/** The curated catalog: search, filter by category, and "Use" fills the add form for the person to complete. */
+export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, notice: string) => void }) {
+  const [text, setText] = useState('');
+  const [category, setCategory] = useState('');
+  const deferredText = useDeferredValue(text.trim());
+  const id = useId();
+  const categories = useCommand('catalog.categories', {});
+  const results = useCommand('catalog.search', {
+    ...(deferredText ? { text: deferredText } : {}),
+    ...(category ? { category } : {}),
+  }, { placeholderData: (previous) => previous });
+  const template = useMutationCommand('catalog.template');
+  const [pendingId, setPendingId] = useState<string | null>(null);
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <div className="search">
+          <Search size={14} aria-hidden="true" />
+          <label htmlFor={`${id}-q`} className="sr-only">
+            Search the catalog
+          </label>
+          <input id={`${id}-q`} type="search" placeholder="Search the catalog" value={text} onChange={(e) => setText(e.target.value)} />
+        </div>
+        <label htmlFor={`${id}-cat`} className="sr-only">
+          Category
+        </label>
+        <select id={`${id}-cat`} value={category} onChange={(e) => setCategory(e.target.value)} className="compact">
+          <option value="">All categories</option>
+          {categories.data?.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorBanner error={results.error ?? template.error} />
+      {results.isPending ? (
+        <SkeletonRows rows={4} height={96} label="Loading the catalog…" />
+      ) : results.data && results.data.length === 0 ? (
+        <p className="muted">Nothing in the catalog matches. You can still add the server with the form.</p>
+      ) : (
+        <ul className="catalog-grid" aria-label="Catalog entries">
+          {results.data?.map((entry) => (
+            <li key={entry.id} className="catalog-card">
+              <div className="catalog-head">
+                <h3>{entry.name}</h3>
+                <Pill tone={AUTH_LABEL[entry.authKind].tone}>{AUTH_LABEL[entry.authKind].text}</Pill>
+              </div>
+              <p className="clamp-3">{entry.description}</p>
+              <div className="catalog-foot">
+                <span className="muted small">
+                  {entry.category} · {entry.transport === 'stdio' ? 'local' : 'remote'}
+                </span>
+                <span className="catalog-actions">
+                  <a className="icon-link" href={entry.homepage} target="_blank" rel="noreferrer noopener">
+                    <ExternalLink size={14} aria-hidden="true" />
+                    <span className="sr-only">Homepage of {entry.name}</span>
+                  </a>
+                  <button
+                    type="button"
+                    className="button small primary"
+                    disabled={template.isPending}
+                    onClick={() => {
+                      setPendingId(entry.id);
+                      template.mutate(
+                        { id: entry.id, prefix: suggestPrefix(entry.id) || 'server' },
+                        {
+                          onSuccess: (definition) =>
+                            onFill(
+                              fromDefinition(definition),
+                              `Filled from the catalog entry “${entry.name}”. Check the prefix and fill what is missing, then add it.`,
+                            ),
+                          onSettled: () => setPendingId(null),
+                        },
+                      );
+                    }}
+                  >
+                    {pendingId === entry.id ? 'Loading…' : 'Use'}
+                    <span className="sr-only"> {entry.name}</span>
+                  </button>
+                </span>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
