@@ -1,4 +1,3 @@
-import { SwitchboardError } from './lib/errors.ts';
 import { dataFiles } from './lib/paths.ts';
 import type { Hub } from './hub.ts';
 import { createListeners } from './upstream/listeners.ts';
@@ -23,6 +22,7 @@ import { startLocalGateway } from './gateway/http/start-local-gateway.ts';
 import type { GatewayRoute } from './gateway/http/gateway-app.ts';
 import type { RunningGateway } from './gateway/http/start-gateway-server.ts';
 import { createHealthMonitor, type HealthMonitor } from './health/health-monitor.ts';
+import type { HealthState } from './health/health-status.ts';
 import { upstreamEventFromPool } from './health/pool-events.ts';
 import { createOAuthManager, type OAuthManager } from './oauth/oauth-manager.ts';
 import type { OpenBrowser } from './oauth/browser-opener.ts';
@@ -265,7 +265,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
 }
 
 /** The contract's health snapshot of a monitor state. */
-export function snapshotOf(state: import('./health/health-status.ts').HealthState) {
+export function snapshotOf(state: HealthState) {
   return {
     status: state.status,
     degradedBy: state.degradedBy,
@@ -288,5 +288,3 @@ function filterCatalogs<C extends { prefix: string; tools: { name: string }[] }>
     return off === undefined || off.size === 0 ? c : { ...c, tools: c.tools.filter((t) => !off.has(t.name)) };
   });
 }
-
-export { SwitchboardError };

@@ -29,7 +29,9 @@ export interface GatewayCore {
   /** True when `prefix` names an existing server (the front answers 404 for unknown per-server routes). */
   hasServer(prefix: string): boolean;
   /** Fires (debounced) when the aggregate tools/prompts/resources change; modern-era fronts publish it. */
-  onListChanged(listener: (change: { tools: boolean; prompts: boolean; resources: boolean }) => void): () => void;
+  onListChanged(
+    listener: (change: { tools: boolean; prompts: boolean; resources: boolean }) => void,
+  ): () => void;
   /** Flushes the call log and detaches from the pool. */
   close(): Promise<void>;
 }

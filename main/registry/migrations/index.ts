@@ -8,4 +8,12 @@ import { migration as healthHistory } from './006-health-history.ts';
 import { migration as toolSettings } from './007-tool-settings.ts';
 
 /** Every migration this app knows, oldest first. Append only; the migrator checks the numbering. */
-export const MIGRATIONS: readonly Migration[] = [initial, vault, upstreamCatalog, callLog, clientTokens, healthHistory, toolSettings];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  vault,
+  upstreamCatalog,
+  callLog,
+  clientTokens,
+  healthHistory,
+  toolSettings,
+];

@@ -64,7 +64,7 @@ export function fail(code: ErrorInfo['code'], message: string, details?: unknown
   throw new FakeFailure({ code, message, ...(details === undefined ? {} : { details }) });
 }
 
-export const NOW = Date.UTC(2026, 5, 15, 10, 30, 0);
+export const NOW = Date.now();
 
 export function health(status: HealthSnapshot['status'], extra: Partial<HealthSnapshot> = {}): HealthSnapshot {
   return {
