@@ -28,7 +28,12 @@ import { createOAuthManager, type OAuthManager } from './oauth/oauth-manager.ts'
 import type { OpenBrowser } from './oauth/browser-opener.ts';
 import { resolveDefinition } from './env/resolve-definition.ts';
 import { filterDisabledTools } from './gateway/disabled-tools.ts';
+import type { HealthSettings } from './health/health-settings.ts';
+import { tapAuthorizationUrls } from './oauth/authorization-url-capture.ts';
+import { createOAuthGatewayRoutes } from './oauth/gateway-routes.ts';
+import { applyExternalChange, watchRegistryChanges } from './registry/change-watcher.ts';
 import type { EventName, EventPayload } from '../preload/contract/events.ts';
+import type { GatewayStatus } from '../preload/contract/models.ts';
 
 /** Events the window and the tray listen to (the contract's events, emitted by main). */
 export type HubEvents = { [E in EventName]: (payload: EventPayload<E>) => void };
@@ -45,6 +50,8 @@ export interface HubServices {
   oauth: OAuthManager;
   /** The HTTP front while it listens (undefined while paused). */
   gateway(): RunningGateway | undefined;
+  /** What the window and the tray show about the gateway. */
+  gatewayStatus(): GatewayStatus;
   /** Pauses (stops listening) or resumes the gateway; upstreams keep running. */
   setGatewayPaused(paused: boolean): Promise<void>;
   on<E extends EventName>(event: E, listener: HubEvents[E]): () => void;
@@ -66,6 +73,10 @@ export interface StartServicesOptions {
   routes?: (services: HubServices) => GatewayRoute[];
   /** Start the health monitor (default true). */
   health?: boolean;
+  /** Health check tuning (probe interval, timeouts…) over the settings; tests shorten them. */
+  healthSettings?: Partial<HealthSettings>;
+  /** Apply registry changes committed by other processes (the CLI); polls every `intervalMs` (default 500 ms). */
+  watchRegistry?: false | { intervalMs?: number };
 }
 
 /** Starts the hub's services over an opened hub and begins listening. */
@@ -82,7 +93,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     servers: registry.servers,
     clock,
     log,
-    openBrowser: options.openBrowser,
+    openBrowser: tapAuthorizationUrls(options.openBrowser),
     redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
     redactor,
   });
@@ -105,6 +116,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
       const server = registry.servers.find(prefix);
       return server === undefined ? undefined : oauth.authProviderFor(toDefinition(server));
     },
+    onInsufficientScope: (prefix, scope) => void oauth.noteInsufficientScope(prefix, scope),
   });
   // Last resort: stdio servers lead their own process groups, so nothing else would stop them.
   const killOnExit = () => pool.killAllSync();
@@ -165,9 +177,15 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     clock,
     history: createHealthHistoryRepository(registry.db),
     log,
-    settings: () => ({ probeIdleServers: false }),
+    settings: () => ({
+      probeIdleServers: registry.settings.get('health.probeIdleServers'),
+      intervalMs: registry.settings.get('health.intervalSeconds') * 1000,
+      ...options.healthSettings,
+    }),
   });
   pool.on('state', (status) => {
+    // A refused sign-in is not a crash: the probe that met it reports needs_auth instead.
+    if (status.lastError?.code === 'NEEDS_AUTH' && status.state === 'failed') return;
     const event = upstreamEventFromPool(status);
     if (event) health.handleUpstreamEvent(event);
   });
@@ -191,6 +209,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     health,
     oauth,
     gateway: () => gateway,
+    gatewayStatus: () => gatewayStatus(),
     async setGatewayPaused(paused) {
       if (paused && gateway) {
         const running = gateway;
@@ -210,6 +229,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
       if (prefix !== undefined && registry.servers.find(prefix)) void health.checkNow(prefix);
     },
     async close() {
+      watcher?.stop();
       await gateway?.close();
       gateway = undefined;
       health.stop();
@@ -221,7 +241,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     },
   };
 
-  const gatewayStatus = () => ({
+  const gatewayStatus = (): GatewayStatus => ({
     running: gateway !== undefined,
     paused: gateway === undefined,
     url: `http://127.0.0.1:${port}/mcp`,
@@ -238,6 +258,14 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
       return new Response(page.html, { status: page.status, headers: page.headers });
     },
   };
+  const oauthRoutes = createOAuthGatewayRoutes({
+    servers: registry.servers,
+    values: (prefix) => hub.variables.values(prefix),
+    oauth,
+    clock,
+    log,
+  });
+  let watcher: ReturnType<typeof watchRegistryChanges> | undefined;
   const listen = async () => {
     const running = await startLocalGateway({
       dataDir: hub.dataDir,
@@ -246,7 +274,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
       port,
       log,
       clock,
-      routes: [oauthRoute, ...(options.routes?.(services) ?? [])],
+      routes: [oauthRoute, ...oauthRoutes, ...(options.routes?.(services) ?? [])],
     });
     port = running.port;
     return running;
@@ -261,6 +289,14 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
   // Servers never seen before are connected in the background to fill the tool cache.
   void pool.sync().catch((error) => log.warn('initial upstream sync failed', { error }));
   if (options.health !== false) health.start();
+  if (options.watchRegistry !== false) {
+    watcher = watchRegistryChanges({
+      connection: registry.db.connection,
+      log,
+      ...(options.watchRegistry?.intervalMs === undefined ? {} : { intervalMs: options.watchRegistry.intervalMs }),
+      onChange: () => applyExternalChange(services),
+    });
+  }
   return services;
 }
 

@@ -72,7 +72,9 @@ export function createBridge(win: Window = window): RendererBridge {
  * Reads the web-mode token from the URL fragment once, remembers it for this tab, and strips it from the
  * address bar so it does not end up in screenshots, history or bookmarks.
  */
-export function takeTokenFromLocation(win: Pick<Window, 'location' | 'history' | 'sessionStorage'>): string | null {
+export function takeTokenFromLocation(
+  win: Pick<Window, 'location' | 'history' | 'sessionStorage'>,
+): string | null {
   const hash = win.location.hash;
   const match = /[#&?]token=([^&]+)/.exec(hash);
   if (match?.[1]) {
@@ -203,7 +205,11 @@ function isResult(body: unknown): body is Result<unknown> {
   if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
   const candidate = body as { ok: unknown; error?: { code?: unknown; message?: unknown } };
   if (candidate.ok === true) return 'value' in body;
-  return candidate.ok === false && typeof candidate.error?.code === 'string' && typeof candidate.error.message === 'string';
+  return (
+    candidate.ok === false &&
+    typeof candidate.error?.code === 'string' &&
+    typeof candidate.error.message === 'string'
+  );
 }
 
 function describe(cause: unknown): string {

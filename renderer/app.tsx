@@ -28,10 +28,34 @@ export function App() {
         </div>
         <nav aria-label="Sections">
           <ul>
-            <NavItem route={route} to={{ page: 'servers' }} icon={<Server size={16} />} label="Servers" match={['servers', 'server', 'add']} />
-            <NavItem route={route} to={{ page: 'activity', server: undefined }} icon={<Activity size={16} />} label="Activity" match={['activity']} />
-            <NavItem route={route} to={{ page: 'clients' }} icon={<Plug size={16} />} label="Clients" match={['clients']} />
-            <NavItem route={route} to={{ page: 'settings' }} icon={<Settings size={16} />} label="Settings" match={['settings']} />
+            <NavItem
+              route={route}
+              to={{ page: 'servers' }}
+              icon={<Server size={16} />}
+              label="Servers"
+              match={['servers', 'server', 'add']}
+            />
+            <NavItem
+              route={route}
+              to={{ page: 'activity', server: undefined }}
+              icon={<Activity size={16} />}
+              label="Activity"
+              match={['activity']}
+            />
+            <NavItem
+              route={route}
+              to={{ page: 'clients' }}
+              icon={<Plug size={16} />}
+              label="Clients"
+              match={['clients']}
+            />
+            <NavItem
+              route={route}
+              to={{ page: 'settings' }}
+              icon={<Settings size={16} />}
+              label="Settings"
+              match={['settings']}
+            />
           </ul>
         </nav>
         <div className="sidebar-foot">
@@ -46,7 +70,15 @@ export function App() {
   );
 }
 
-function Page({ route, theme, onTheme }: { route: Route; theme: ThemeChoice; onTheme: (t: ThemeChoice) => void }) {
+function Page({
+  route,
+  theme,
+  onTheme,
+}: {
+  route: Route;
+  theme: ThemeChoice;
+  onTheme: (t: ThemeChoice) => void;
+}) {
   switch (route.page) {
     case 'servers':
       return <ServersPage />;
@@ -63,7 +95,19 @@ function Page({ route, theme, onTheme }: { route: Route; theme: ThemeChoice; onT
   }
 }
 
-function NavItem({ route, to, icon, label, match }: { route: Route; to: Route; icon: ReactNode; label: string; match: Route['page'][] }) {
+function NavItem({
+  route,
+  to,
+  icon,
+  label,
+  match,
+}: {
+  route: Route;
+  to: Route;
+  icon: ReactNode;
+  label: string;
+  match: Route['page'][];
+}) {
   const active = match.includes(route.page);
   return (
     <li>
@@ -81,13 +125,22 @@ function GatewayStatusLine() {
   const status = useCommand('gateway.status', {});
   const data = status.data;
   const state = !data ? 'unknown' : !data.running ? 'stopped' : data.paused ? 'paused' : 'running';
-  const text = { unknown: 'Gateway…', stopped: 'Gateway stopped', paused: 'Gateway paused', running: 'Gateway running' }[state];
+  const text = {
+    unknown: 'Gateway…',
+    stopped: 'Gateway stopped',
+    paused: 'Gateway paused',
+    running: 'Gateway running',
+  }[state];
   return (
     <a className="gateway-status" href={routeHref({ page: 'settings' })} data-state={state} title={data?.url}>
       <span className="dot" aria-hidden="true" />
       <span>
         {text}
-        {data ? <span className="muted small block mono">:{data.port}</span> : <span className="muted small block"> </span>}
+        {data ? (
+          <span className="muted small block mono">:{data.port}</span>
+        ) : (
+          <span className="muted small block">{'\u00a0'}</span>
+        )}
       </span>
     </a>
   );
@@ -99,7 +152,13 @@ function ThemeToggle({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Them
   const Icon = theme === 'light' ? Sun : theme === 'dark' ? Moon : Laptop;
   const label = { system: 'Theme: match the system', light: 'Theme: light', dark: 'Theme: dark' }[theme];
   return (
-    <button type="button" className="icon-button theme-toggle" onClick={() => onTheme(NEXT_THEME[theme])} aria-label={`${label}. Switch theme`} title={label}>
+    <button
+      type="button"
+      className="icon-button theme-toggle"
+      onClick={() => onTheme(NEXT_THEME[theme])}
+      aria-label={`${label}. Switch theme`}
+      title={label}
+    >
       <Icon size={16} aria-hidden="true" />
     </button>
   );

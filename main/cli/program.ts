@@ -10,6 +10,12 @@ import { registerDoctorCommand } from './doctor-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerBridgeCommand } from './bridge-command.ts';
 import { registerTokenCommands } from './token-commands.ts';
+import { registerClientCommands } from './client-commands.ts';
+import { registerCatalogCommands } from './catalog-commands.ts';
+import { registerAuthCommands } from './auth-commands.ts';
+import { registerStatusCommand } from './status-command.ts';
+import { registerVarCommands } from './var-commands.ts';
+import { createCliAuthHub } from '../oauth/cli-auth-hub.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
 import { openHub, type Hub } from '../hub.ts';
@@ -72,6 +78,15 @@ export async function runCli(options: RunOptions): Promise<number> {
   registerServeCommand(program, ctx);
   registerBridgeCommand(program, ctx);
   registerTokenCommands(program, ctx);
+  registerClientCommands(program, ctx);
+  registerCatalogCommands(program, ctx);
+  registerStatusCommand(program, ctx);
+  registerVarCommands(program, ctx);
+  registerAuthCommands(program, {
+    out,
+    stdin: ctx.stdin,
+    hub: async () => createCliAuthHub(await ctx.hub(), { env, print: (text) => out.note(text) }),
+  });
 
   try {
     await program.parseAsync(options.argv, { from: 'user' });

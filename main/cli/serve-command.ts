@@ -1,9 +1,13 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Hub } from '../hub.ts';
 import type { CliContext } from './context.ts';
-import { startHubServices } from '../services.ts';
+import { startHubServices, type HubServices } from '../services.ts';
 import { createCliOpener } from '../oauth/browser-opener.ts';
+import { bridgeLaunchCommand } from '../bridge/launch-command.ts';
+import { createWebUi } from '../web/web-ui.ts';
 
 /** Parses a `--port` value: 1–65535, or 0 for "any free port" (tests, side-by-side runs). */
 export function parsePortOption(value: string): number {
@@ -17,26 +21,63 @@ export function parsePortOption(value: string): number {
 export interface RunningServices {
   /** The gateway's aggregate endpoint, e.g. http://127.0.0.1:17517/mcp. */
   url: string;
+  /** With `--ui`: the one-time web UI address, token included (printed once, never logged). */
+  uiUrl?: string;
+  /** Set when the web UI was asked for but the renderer is not built. */
+  uiProblem?: string;
   /** Ends sessions (HTTP front), then closes the core, then the pool, leaving no child process. */
   close(): Promise<void>;
 }
 
-/** Starts the hub's services; `port` overrides the gateway.port setting. */
-export type StartServices = (hub: Hub, options: { port?: number }) => Promise<RunningServices>;
+/** Starts the hub's services; `port` overrides the gateway.port setting; `ui` also serves the web UI. */
+export type StartServices = (hub: Hub, options: { port?: number; ui?: boolean }) => Promise<RunningServices>;
 
 /** The real thing: pool, gateway, health and OAuth over the hub; the CLI opens browsers with the system opener. */
 export const startServicesForCli: StartServices = async (hub, options) => {
+  const webUi = options.ui
+    ? createWebUi({
+        deps: {
+          version: APP_VERSION,
+          clientContext: { platform: process.platform, home: os.homedir(), env: process.env },
+          // The bridge runs with this very runtime and CLI script, by absolute path.
+          bridgeCommand: () =>
+            bridgeLaunchCommand({
+              runtime: process.execPath,
+              cliEntry: path.resolve(process.argv[1] ?? ''),
+              dataDir: hub.dataDir,
+              electron: false,
+            }),
+        },
+      })
+    : undefined;
   const services = await startHubServices(hub, {
-    ...options,
+    ...(options.port === undefined ? {} : { port: options.port }),
     openBrowser: createCliOpener({ print: (text) => process.stderr.write(text + '\n') }),
+    ...(webUi ? { routes: (s: HubServices) => webUi.routes(s) } : {}),
   });
-  return { url: services.gateway()?.url ?? '', close: () => services.close() };
+  const gateway = services.gateway();
+  return {
+    url: gateway?.url ?? '',
+    ...(webUi && gateway ? { uiUrl: webUi.url(gateway.port) } : {}),
+    ...(webUi && webUi.staticDir === undefined
+      ? { uiProblem: 'the window is not built (run `npm run build`); /ui answers 503 until it is' }
+      : {}),
+    close: async () => {
+      webUi?.close();
+      await services.close();
+    },
+  };
 };
+
+/** The version people see (package.json's, injected by the bundler; "dev" when run from sources). */
+const APP_VERSION = process.env.SWITCHBOARD_VERSION ?? 'dev';
 
 export interface RunServeOptions {
   hub: Hub;
   startServices: StartServices;
   port?: number;
+  /** Also serve the web UI at /ui with a per-launch token. */
+  ui?: boolean;
   /** Resolves with the signal name when the process should stop. */
   stopSignal: Promise<string>;
   /** A line for people, on stderr. */
@@ -45,11 +86,14 @@ export interface RunServeOptions {
 
 /** Runs the hub's services until the stop signal, then shuts down in order: sessions, core, pool, database. */
 export async function runServe(options: RunServeOptions): Promise<void> {
-  const services = await options.startServices(
-    options.hub,
-    options.port === undefined ? {} : { port: options.port },
-  );
+  const services = await options.startServices(options.hub, {
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.ui ? { ui: true } : {}),
+  });
   options.note(`Switchboard gateway listening on ${services.url} (Ctrl+C to stop)`);
+  // The only place the UI token is ever written: this one line for the person who started the server.
+  if (services.uiUrl) options.note(`Switchboard web UI (this address is the password, keep it private): ${services.uiUrl}`);
+  if (services.uiProblem) options.note(`Web UI: ${services.uiProblem}`);
   const signal = await options.stopSignal;
   options.note(`${signal}: shutting down`);
   await services.close();
@@ -91,13 +135,15 @@ export function registerServeCommand(program: Command, ctx: CliContext, startSer
       'gateway port on 127.0.0.1 and ::1 (default: the gateway.port setting, 17517; 0 = any free port)',
       parsePortOption,
     )
-    .action(async (options: { port?: number }) => {
+    .option('--ui', 'also serve the Switchboard window at http://127.0.0.1:<port>/ui/ (prints a one-time address)')
+    .action(async (options: { port?: number; ui?: boolean }) => {
       const stop = onStopSignal();
       try {
         await runServe({
           hub: await ctx.hub(),
           startServices: startServices ?? startServicesForCli,
           ...(options.port !== undefined && { port: options.port }),
+          ...(options.ui === true && { ui: true }),
           stopSignal: stop.promise,
           note: (line) => ctx.out.note(line),
         });

@@ -4,8 +4,11 @@ import type { CliContext } from './context.ts';
 import { table } from './output.ts';
 import { collect, parseEnvPairs, parseHeaderPairs } from './parse-pairs.ts';
 import { SwitchboardError } from '../lib/errors.ts';
+import { addOAuthOptions, oauthFromOptions, type OAuthAddOptions } from './auth-commands.ts';
+import { readSecret } from './read-secret.ts';
+import { CLIENT_SECRET_NAME, clientSecretOwner } from '../oauth/oauth-vault.ts';
 
-interface AddOptions {
+interface AddOptions extends OAuthAddOptions {
   name?: string;
   env: string[];
   cwd?: string;
@@ -21,8 +24,7 @@ interface AddOptions {
 export function registerServerCommands(program: Command, ctx: CliContext): void {
   const server = program.command('server').description('manage upstream MCP servers');
 
-  server
-    .command('add')
+  addOAuthOptions(server.command('add'))
     .description('add a stdio server (PREFIX -- COMMAND ARGS…) or a remote one (PREFIX --url URL)')
     .argument('<prefix>', 'short unique name; tools are exposed as PREFIX__tool')
     .argument('[command...]', 'for stdio servers: the command and its arguments, after --')
@@ -48,7 +50,16 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .action(async (prefix: string, command: string[], opts: AddOptions) => {
       const input = buildDefinition(prefix, command, opts);
       const hub = await ctx.hub();
-      const stored = hub.registry.servers.add(input);
+      // Read the client secret first: a server added without the secret it needs would only fail later.
+      if (opts.oauthClientSecretStdin) hub.vault.unlock();
+      const clientSecret = opts.oauthClientSecretStdin
+        ? await readSecret(`${prefix} OAuth client secret: `, ctx.stdin)
+        : undefined;
+      const stored = hub.registry.db.connection.transaction(() => {
+        const added = hub.registry.servers.add(input);
+        if (clientSecret !== undefined) hub.vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, clientSecret);
+        return added;
+      })();
       ctx.out.result(stored, () => `added ${stored.prefix} (${stored.transport})`);
       if (opts.secretVar.length > 0) {
         ctx.out.note(
@@ -125,7 +136,10 @@ function buildDefinition(prefix: string, command: string[], opts: AddOptions): S
     if (transport !== 'http' && transport !== 'sse') {
       throw new SwitchboardError('USAGE', `--transport must be "http" or "sse", not "${transport}"`);
     }
-    return { ...common, transport, url: opts.url, headers: parseHeaderPairs(opts.header) };
+    return { ...common, transport, url: opts.url, headers: parseHeaderPairs(opts.header), ...oauthFromOptions(opts) };
+  }
+  if (Object.keys(oauthFromOptions(opts)).length > 0 || opts.oauthClientSecretStdin) {
+    throw new SwitchboardError('USAGE', '--oauth-* and --pass-through are for remote servers (with --url)');
   }
   if (opts.header.length > 0 || opts.transport !== undefined) {
     throw new SwitchboardError('USAGE', '--header and --transport are for remote servers (with --url)');

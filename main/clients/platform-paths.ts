@@ -25,3 +25,35 @@ export function appDataDir(ctx: ConfigPathContext): string {
 export function dirnameFor(ctx: ConfigPathContext, p: string): string {
   return pathFor(ctx.platform).dirname(p);
 }
+
+/** Points every client's config location at this folder instead of the real home (tests, power users). */
+export const CLIENT_HOME_ENV = 'SWITCHBOARD_CLIENT_HOME';
+
+/**
+ * Variables that move a client's file away from the home folder. Under SWITCHBOARD_CLIENT_HOME they are
+ * ignored, so a fake home holds every client's file and nothing leaks in from the real environment.
+ */
+export const CLIENT_LOCATION_ENV = [
+  'XDG_CONFIG_HOME',
+  'APPDATA',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'GEMINI_CLI_HOME',
+] as const;
+
+/** Where to look for client files: the real home and environment, or SWITCHBOARD_CLIENT_HOME alone when set. */
+export function clientPathContext(options: {
+  platform: NodeJS.Platform;
+  homedir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  projectDir?: string;
+}): ConfigPathContext {
+  const fakeHome = options.env[CLIENT_HOME_ENV];
+  const project = options.projectDir === undefined ? {} : { projectDir: options.projectDir };
+  if (fakeHome === undefined || fakeHome === '') {
+    return { platform: options.platform, home: options.homedir, env: options.env, ...project };
+  }
+  const env: Record<string, string | undefined> = { ...options.env };
+  for (const name of CLIENT_LOCATION_ENV) delete env[name];
+  return { platform: options.platform, home: pathFor(options.platform).resolve(fakeHome), env, ...project };
+}

@@ -38,6 +38,21 @@ export const SETTINGS = {
       .max(3650, 'must be at most 3650'),
     default: 14,
   },
+  /** Seconds between scheduled health checks of each enabled server. */
+  'health.intervalSeconds': {
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(10, 'must be at least 10')
+      .max(86_400, 'must be at most a day'),
+    default: 120,
+  },
+  /** Wake idle-stopped stdio servers just to check their health. */
+  'health.probeIdleServers': { schema: z.boolean({ error: 'must be true or false' }), default: false },
+  /** Desktop notification when a server turns unhealthy or needs attention. */
+  'app.notifications': { schema: z.boolean({ error: 'must be true or false' }), default: true },
+  /** Start the desktop app when the person logs in. */
+  'app.launchAtLogin': { schema: z.boolean({ error: 'must be true or false' }), default: false },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

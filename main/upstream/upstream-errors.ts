@@ -1,4 +1,11 @@
-import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import {
+  InsufficientScopeError,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { SwitchboardError } from '../lib/errors.ts';
 
 /**
@@ -43,15 +50,59 @@ export function isProtocolError(error: unknown): error is ProtocolError {
   return error instanceof ProtocolError;
 }
 
+/**
+ * The scope an upstream's 403 `insufficient_scope` challenge asked for, when `error` (or one of its causes)
+ * is the SDK's InsufficientScopeError; undefined for every other error. `found` tells "no scope named" apart.
+ */
+export function insufficientScopeOf(error: unknown): { found: true; requiredScope?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current instanceof InsufficientScopeError) {
+      const scope = current.requiredScope === undefined ? undefined : cleanScope(current.requiredScope);
+      return scope === undefined ? { found: true } : { found: true, requiredScope: scope };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A scope from a challenge header is untrusted text: printable, space-separated tokens, bounded. */
+function cleanScope(scope: string): string | undefined {
+  const cleaned = scope
+    .replace(/[^\x21-\x7e ]/g, '')
+    .trim()
+    .slice(0, 300);
+  return cleaned === '' ? undefined : cleaned;
+}
+
 /** Converts a failure to connect into a SwitchboardError naming the server and, where we can, the fix. */
 export function connectError(prefix: string, error: unknown): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
+  const scope = insufficientScopeOf(error);
+  if (scope) {
+    const wanted = scope.requiredScope === undefined ? '' : ` (it asks for scope "${scope.requiredScope}")`;
+    const flag = scope.requiredScope === undefined ? '' : ` --scope "${scope.requiredScope}"`;
+    return new SwitchboardError(
+      'NEEDS_AUTH',
+      `${prefix} needs more permission than its sign-in grants${wanted}: connect it again in Switchboard ` +
+        `or run \`switchboard auth connect ${prefix}${flag}\``,
+      { cause: error, details: { prefix, insufficientScope: true, requiredScope: scope.requiredScope ?? null } },
+    );
+  }
+  if (error instanceof UnauthorizedError) {
+    return new SwitchboardError(
+      'NEEDS_AUTH',
+      `${prefix} needs you to sign in (HTTP 401): connect it in Switchboard or run \`switchboard auth connect ${prefix}\``,
+      { cause: error, details: { prefix } },
+    );
+  }
   const status = httpStatusOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (status === 401 || (error instanceof SdkError && error.code === SdkErrorCode.ClientHttpAuthentication)) {
     return new SwitchboardError(
       'NEEDS_AUTH',
-      `${prefix} refused our credentials (HTTP 401): connect it again in Switchboard`,
+      `${prefix} refused our credentials (HTTP 401): connect it again in Switchboard ` +
+        `(or run \`switchboard auth connect ${prefix}\`)`,
       {
         cause: error,
       },
@@ -100,7 +151,8 @@ export interface RequestFailureContext {
  */
 export function requestFailure(prefix: string, error: unknown, context: RequestFailureContext): unknown {
   if (context.aborted) return cancelledError(prefix);
-  if (error instanceof SwitchboardError || isProtocolError(error)) return error;
+  if (isProtocolError(error)) return redactedProtocolError(error, context.redact);
+  if (error instanceof SwitchboardError) return error;
   if (isSdkTimeout(error)) {
     return new SwitchboardError(
       'UPSTREAM_TIMEOUT',
@@ -126,4 +178,23 @@ export function requestFailure(prefix: string, error: unknown, context: RequestF
   return new SwitchboardError('UPSTREAM_ERROR', `${prefix} failed: ${context.redact(message)}`, {
     cause: error,
   });
+}
+
+/**
+ * The upstream's own JSON-RPC error, unchanged unless its message or data carries a secret value the hub
+ * gave that server (a careless server echoing its API key in an error): then with those values redacted.
+ * Errors are logged and shown in places results are not, so they get the same treatment as logs.
+ */
+export function redactedProtocolError(error: ProtocolError, redact: (text: string) => string): ProtocolError {
+  const message = redact(error.message);
+  const data = error.data === undefined ? undefined : JSON.stringify(error.data);
+  const cleanData = data === undefined ? undefined : redact(data);
+  if (message === error.message && cleanData === data) return error;
+  let parsedData: unknown;
+  try {
+    parsedData = cleanData === undefined ? undefined : JSON.parse(cleanData);
+  } catch {
+    parsedData = cleanData;
+  }
+  return new ProtocolError(error.code, message, parsedData);
 }

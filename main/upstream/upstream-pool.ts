@@ -25,7 +25,13 @@ import type { ExitInfo } from './stdio-process-transport.ts';
 import { launchStdio } from './stdio-launch.ts';
 import { settlesWithin } from './timeouts.ts';
 import { StdioProcessTransport } from './stdio-process-transport.ts';
-import { cancelledError, connectError, isSessionGone, requestFailure } from './upstream-errors.ts';
+import {
+  cancelledError,
+  connectError,
+  insufficientScopeOf,
+  isSessionGone,
+  requestFailure,
+} from './upstream-errors.ts';
 import type {
   ServerRequestMethod,
   UpstreamCaller,
@@ -72,6 +78,8 @@ export interface UpstreamPoolDeps {
   restartPolicy?: RestartPolicy;
   /** Credentials for HTTP upstreams (OAuth, client credentials), when the hub has them. */
   authProvider?: (prefix: string) => AuthProvider | undefined;
+  /** An upstream answered 403 insufficient_scope (the OAuth manager records it so status and Connect show it). */
+  onInsufficientScope?: (prefix: string, requiredScope: string | undefined) => void;
   fetch?: FetchLike;
   clientInfo?: Implementation;
 }
@@ -417,6 +425,12 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
       error instanceof SwitchboardError ? error : connectError(e.server.prefix, error),
     );
     e.lastError = { ...info, message: deps.redactor.redact(info.message) };
+    if (e.lastError.code === 'NEEDS_AUTH') {
+      // Retrying cannot help until the person signs in; the next call or health check tries again.
+      log.info('upstream needs sign-in', { prefix: e.server.prefix, error: e.lastError.message });
+      setState(e, 'failed');
+      return;
+    }
     const plan = planRestart(e.failures, t, policy);
     log.warn('upstream failed', {
       prefix: e.server.prefix,
@@ -625,6 +639,8 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
         throw error;
       }
     } catch (error) {
+      const scope = insufficientScopeOf(error);
+      if (scope) deps.onInsufficientScope?.(prefix, scope.requiredScope);
       throw requestFailure(prefix, error, {
         aborted: options.signal?.aborted ?? false,
         timeoutMs,

@@ -13,7 +13,7 @@ export function AuthPanel({ prefix, auth }: { prefix: string; auth: AuthStatus }
   const interactive = auth.flow === 'authorization_code';
 
   return (
-    <div className="auth-panel">
+    <div className="card auth-panel">
       <div className="auth-status">
         {connected ? (
           <Pill tone="ok">Connected</Pill>
@@ -48,12 +48,24 @@ export function AuthPanel({ prefix, auth }: { prefix: string; auth: AuthStatus }
             <dt>{auth.isExpired ? 'Expired' : 'Expires'}</dt>
             <dd title={formatDateTime(auth.expiresAt)}>
               {formatRelative(auth.expiresAt)}
-              {auth.hasCredential && !auth.isExpired ? <span className="muted small"> (renewed automatically when possible)</span> : null}
+              {auth.hasCredential && !auth.isExpired ? (
+                <span className="muted small"> (renewed automatically when possible)</span>
+              ) : null}
             </dd>
           </>
         ) : null}
         <dt>Scopes</dt>
-        <dd>{auth.scopes.length ? auth.scopes.map((s) => <code key={s} className="chip">{s}</code>) : <span className="muted">none granted</span>}</dd>
+        <dd>
+          {auth.scopes.length ? (
+            auth.scopes.map((s) => (
+              <code key={s} className="chip">
+                {s}
+              </code>
+            ))
+          ) : (
+            <span className="muted">none granted</span>
+          )}
+        </dd>
         {auth.requiredScopes?.length ? (
           <>
             <dt>Asks for</dt>
@@ -78,7 +90,12 @@ export function AuthPanel({ prefix, auth }: { prefix: string; auth: AuthStatus }
           {connect.isPending ? 'Waiting for the browser…' : connected ? 'Reconnect' : 'Connect'}
         </button>
         {auth.hasCredential ? (
-          <button type="button" className="button" disabled={disconnect.isPending} onClick={() => disconnect.mutate({ prefix })}>
+          <button
+            type="button"
+            className="button"
+            disabled={disconnect.isPending}
+            onClick={() => disconnect.mutate({ prefix })}
+          >
             <LogOut size={14} aria-hidden="true" /> Disconnect
           </button>
         ) : null}

@@ -25,7 +25,11 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
       {state === 'copied' ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
       <span>{label}</span>
       <span className="sr-only" aria-live="polite">
-        {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy; select the text instead' : ''}
+        {state === 'copied'
+          ? 'Copied to the clipboard'
+          : state === 'failed'
+            ? 'Could not copy; select the text instead'
+            : ''}
       </span>
     </button>
   );

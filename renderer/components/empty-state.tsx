@@ -14,7 +14,11 @@ export function EmptyState({
 }) {
   return (
     <section className="empty-state" aria-label={title}>
-      {icon ? <div className="empty-icon" aria-hidden="true">{icon}</div> : null}
+      {icon ? (
+        <div className="empty-icon" aria-hidden="true">
+          {icon}
+        </div>
+      ) : null}
       <h2>{title}</h2>
       {children ? <div className="empty-text">{children}</div> : null}
       {actions ? <div className="button-row center">{actions}</div> : null}

@@ -41,7 +41,11 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
     const saved: string[] = [];
     try {
       for (const variable of changed) {
-        const result = await bridge.invoke('variables.set', { prefix, name: variable.name, value: values[key(variable.name)] ?? '' });
+        const result = await bridge.invoke('variables.set', {
+          prefix,
+          name: variable.name,
+          value: values[key(variable.name)] ?? '',
+        });
         if (!result.ok) throw new CommandError(result.error);
         saved.push(variable.name);
       }
@@ -102,8 +106,9 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
                     className="button small ghost"
                     disabled={unset.isPending}
                     onClick={() => unset.mutate({ prefix, name: variable.name })}
+                    aria-label={`Remove the value of ${variable.name}`}
                   >
-                    Remove value<span className="sr-only"> of {variable.name}</span>
+                    Remove value
                   </button>
                 ) : null}
               </div>
@@ -128,7 +133,11 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
 export function VariableStatePill({ variable }: { variable: VariableState }) {
   if (variable.isSet) return <Pill tone="ok">Set</Pill>;
   if (variable.hasDefault) return <Pill tone="neutral">Uses default</Pill>;
-  return <Pill tone={variable.required ? 'warn' : 'neutral'}>{variable.required ? 'Not set — required' : 'Not set'}</Pill>;
+  return (
+    <Pill tone={variable.required ? 'warn' : 'neutral'}>
+      {variable.required ? 'Not set — required' : 'Not set'}
+    </Pill>
+  );
 }
 
 function key(name: string): string {

@@ -3,7 +3,15 @@ import type { ReactNode } from 'react';
 import { CommandError } from '../hooks/use-command.ts';
 
 /** Explains a failed command in words a person can act on; the code is shown small for bug reports. */
-export function ErrorBanner({ error, title, action }: { error: unknown; title?: string; action?: ReactNode }) {
+export function ErrorBanner({
+  error,
+  title,
+  action,
+}: {
+  error: unknown;
+  title?: string;
+  action?: ReactNode;
+}) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof CommandError ? error.code : undefined;
@@ -21,7 +29,15 @@ export function ErrorBanner({ error, title, action }: { error: unknown; title?: 
 }
 
 /** A calm informational box. */
-export function Callout({ tone = 'info', children, icon }: { tone?: 'info' | 'warn' | 'ok' | 'err'; children: ReactNode; icon?: ReactNode }) {
+export function Callout({
+  tone = 'info',
+  children,
+  icon,
+}: {
+  tone?: 'info' | 'warn' | 'ok' | 'err';
+  children: ReactNode;
+  icon?: ReactNode;
+}) {
   return (
     <div className="callout" data-tone={tone}>
       {icon}

@@ -14,39 +14,45 @@ export function HealthHistory({ prefix }: { prefix: string }) {
   if (entries.length === 0) return <p className="muted">No checks yet.</p>;
   return (
     <div className="health-history">
-      <LatencyChart
-        label="Health check latency"
-        points={entries
-          .filter((e) => e.latencyMs !== null)
-          .map((e) => ({ at: e.checkedAt, ms: e.latencyMs ?? 0, failed: e.status === 'unhealthy' }))}
-      />
-      <table className="table">
-        <caption className="sr-only">Health checks of {prefix}, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Latency
-            </th>
-            <th scope="col">Error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.slice(0, 50).map((entry, i) => (
-            <tr key={`${entry.checkedAt}-${i}`}>
-              <td title={formatDateTime(entry.checkedAt)}>{formatRelative(entry.checkedAt)}</td>
-              <td>
-                <HealthBadge status={entry.status} size="sm" />
-              </td>
-              <td className="num">{formatDuration(entry.latencyMs)}</td>
-              <td className="truncate-cell" title={entry.error ?? undefined}>
-                {entry.error ?? <span className="muted">—</span>}
-              </td>
+      <section className="card" aria-label="Latency of the health checks">
+        <LatencyChart
+          label="Health check latency"
+          points={entries.map((e) => ({
+            at: e.checkedAt,
+            ms: e.latencyMs,
+            failed: e.status === 'unhealthy',
+          }))}
+        />
+      </section>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="sr-only">Health checks of {prefix}, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Latency
+              </th>
+              <th scope="col">Error</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {entries.slice(0, 50).map((entry, i) => (
+              <tr key={`${entry.checkedAt}-${i}`}>
+                <td title={formatDateTime(entry.checkedAt)}>{formatRelative(entry.checkedAt)}</td>
+                <td>
+                  <HealthBadge status={entry.status} size="sm" />
+                </td>
+                <td className="num">{formatDuration(entry.latencyMs)}</td>
+                <td className="truncate-cell" title={entry.error ?? undefined}>
+                  {entry.error ?? <span className="muted">—</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -22,8 +22,15 @@ export function LogView({ prefix }: { prefix: string }) {
   return (
     <div className="log-view">
       <div className="toolbar">
-        <span className="muted small">{lines ? `${lines.length} line${lines.length === 1 ? '' : 's'}` : ' '}</span>
-        <button type="button" className="button small" onClick={() => void logs.refetch()} disabled={logs.isFetching}>
+        <span className="muted small">
+          {lines ? `${lines.length} line${lines.length === 1 ? '' : 's'}` : ' '}
+        </span>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => void logs.refetch()}
+          disabled={logs.isFetching}
+        >
           <RefreshCw size={14} aria-hidden="true" className={logs.isFetching ? 'spin' : undefined} /> Refresh
         </button>
       </div>

@@ -15,7 +15,11 @@ export function PageHeader({
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // Only move focus when the person navigated (not on first load, which would scroll oddly).
-    if (document.activeElement && document.activeElement !== document.body && document.activeElement.closest('nav, .page')) {
+    if (
+      document.activeElement &&
+      document.activeElement !== document.body &&
+      document.activeElement.closest('nav, .page')
+    ) {
       ref.current?.focus({ preventScroll: true });
     }
   }, []);

@@ -47,7 +47,9 @@ export function SchemaForm({
         initial={jsonSeed}
         busy={busy}
         submitLabel={submitLabel}
-        note={fields === null ? 'This input schema has no simple form; write the arguments as JSON.' : undefined}
+        note={
+          fields === null ? 'This input schema has no simple form; write the arguments as JSON.' : undefined
+        }
         onSubmit={onSubmit}
         onSwitchToForm={
           fields === null
@@ -110,7 +112,12 @@ function GeneratedForm({
 
   return (
     <FormProvider {...form}>
-      <form className="schema-form" noValidate onSubmit={form.handleSubmit(onSubmit)} aria-label="Tool arguments">
+      <form
+        className="schema-form"
+        noValidate
+        onSubmit={form.handleSubmit(onSubmit)}
+        aria-label="Tool arguments"
+      >
         {fields.length === 0 ? <p className="muted">This tool takes no arguments.</p> : null}
         {hasRequired ? (
           <p className="muted small">
@@ -183,7 +190,11 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
           {field.label}
           {field.required ? <RequiredMark /> : null}
         </label>
-        {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
+        {field.description ? (
+          <p className="hint" id={hintId}>
+            {field.description}
+          </p>
+        ) : null}
         <FieldError id={errorId} message={error} />
       </div>
     );
@@ -210,7 +221,9 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
         />
       ) : field.kind === 'enum' ? (
         <select {...common} {...register(field.id)}>
-          {field.required && field.options.length === 1 ? null : <option value="">{field.required ? 'Choose…' : '(not set)'}</option>}
+          {field.required && field.options.length === 1 ? null : (
+            <option value="">{field.required ? 'Choose…' : '(not set)'}</option>
+          )}
           {field.options.map((option, index) => (
             <option key={index} value={String(index)}>
               {String(option)}
@@ -218,9 +231,20 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
           ))}
         </select>
       ) : (
-        <textarea rows={4} className="mono" spellCheck={false} placeholder="JSON value" {...common} {...register(field.id)} />
+        <textarea
+          rows={4}
+          className="mono"
+          spellCheck={false}
+          placeholder="JSON value"
+          {...common}
+          {...register(field.id)}
+        />
       )}
-      {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
+      {field.description ? (
+        <p className="hint" id={hintId}>
+          {field.description}
+        </p>
+      ) : null}
       <FieldError id={errorId} message={error} />
     </div>
   );
@@ -243,12 +267,22 @@ function ArrayField({
   const { fields: rows, append, remove } = useFieldArray({ control, name: field.id as never });
   const labelId = `${inputId}-label`;
   return (
-    <fieldset className="field schema-array" aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
+    <fieldset
+      className="field schema-array"
+      aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+    >
       <legend id={labelId}>
         {field.label}
         {field.required ? <RequiredMark /> : null}
-        <span className="type-hint">list of {field.item === 'integer' ? 'whole numbers' : `${field.item}s`}</span>
+        <span className="type-hint">
+          list of {field.item === 'integer' ? 'whole numbers' : `${field.item}s`}
+        </span>
       </legend>
+      {field.description ? (
+        <p className="hint" id={hintId}>
+          {field.description}
+        </p>
+      ) : null}
       {rows.length === 0 ? <p className="muted small">No items.</p> : null}
       {rows.map((row, index) => {
         const itemLabel = `${field.label}, item ${index + 1}`;
@@ -272,7 +306,12 @@ function ArrayField({
                 {...register(name)}
               />
             )}
-            <button type="button" className="icon-button" aria-label={`Remove ${itemLabel}`} onClick={() => remove(index)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Remove ${itemLabel}`}
+              onClick={() => remove(index)}
+            >
               <Trash2 size={14} aria-hidden="true" />
             </button>
           </div>
@@ -281,13 +320,15 @@ function ArrayField({
       <button
         type="button"
         className="button small ghost"
+        aria-label={`Add item to ${field.label}`}
         onClick={() =>
-          append({ value: field.itemOptions ? String(field.itemOptions[0]) : field.item === 'boolean' ? 'true' : '' } as never)
+          append({
+            value: field.itemOptions ? String(field.itemOptions[0]) : field.item === 'boolean' ? 'true' : '',
+          } as never)
         }
       >
-        <Plus size={14} aria-hidden="true" /> Add item<span className="sr-only"> to {field.label}</span>
+        <Plus size={14} aria-hidden="true" /> Add item
       </button>
-      {field.description ? <p className="hint" id={hintId}>{field.description}</p> : null}
       <FieldError id={errorId} message={error} />
     </fieldset>
   );
@@ -295,7 +336,13 @@ function ArrayField({
 
 function TypeHint({ field }: { field: FieldSpec }) {
   const text =
-    field.kind === 'integer' ? 'whole number' : field.kind === 'number' ? 'number' : field.kind === 'json' ? 'JSON' : null;
+    field.kind === 'integer'
+      ? 'whole number'
+      : field.kind === 'number'
+        ? 'number'
+        : field.kind === 'json'
+          ? 'JSON'
+          : null;
   return text ? <span className="type-hint">{text}</span> : null;
 }
 

@@ -36,7 +36,8 @@ export function ServerForm({
         if (issue.field) setPath(errors, issue.field, { type: 'schema', message: issue.message });
         else general.push(issue.message);
       }
-      if (general.length) (errors as Record<string, unknown>).root = { type: 'schema', message: general.join('\n') };
+      if (general.length)
+        (errors as Record<string, unknown>).root = { type: 'schema', message: general.join('\n') };
       return { values: {}, errors };
     },
     [],
@@ -64,7 +65,8 @@ export function ServerForm({
       const general: string[] = [];
       for (const issue of issues) {
         const mapped = mapIssue(issue, values);
-        if (mapped.field) setError(mapped.field as never, { type: 'server', message: mapped.message }, { shouldFocus: true });
+        if (mapped.field)
+          setError(mapped.field as never, { type: 'server', message: mapped.message }, { shouldFocus: true });
         else general.push(mapped.message);
       }
       if (general.length) setError('root', { type: 'server', message: general.join('\n') });
@@ -74,10 +76,16 @@ export function ServerForm({
   };
 
   const rootMessage = (errors as { root?: { message?: string } }).root?.message;
-  const unmappedServerError = mutation.error && validationIssues(mutation.error).length === 0 ? mutation.error : null;
+  const unmappedServerError =
+    mutation.error && validationIssues(mutation.error).length === 0 ? mutation.error : null;
 
   return (
-    <form className="server-form" noValidate onSubmit={handleSubmit(onSubmit)} aria-label={mode === 'add' ? 'Add a server' : 'Edit server'}>
+    <form
+      className="server-form"
+      noValidate
+      onSubmit={handleSubmit(onSubmit)}
+      aria-label={mode === 'add' ? 'Add a server' : 'Edit server'}
+    >
       {notice}
       {rootMessage ? (
         <div className="callout" data-tone="err" role="alert">
@@ -91,7 +99,9 @@ export function ServerForm({
           </div>
         </div>
       ) : null}
-      {unmappedServerError ? <ErrorBanner error={unmappedServerError} title="The server was not saved" /> : null}
+      {unmappedServerError ? (
+        <ErrorBanner error={unmappedServerError} title="The server was not saved" />
+      ) : null}
 
       <section className="form-section" aria-labelledby={f('basics')}>
         <h2 id={f('basics')} className="section-title">
@@ -107,9 +117,17 @@ export function ServerForm({
             ] as const
           ).map(([value, title, hint]) => (
             <label key={value} className="segment">
-              <input type="radio" value={value} {...register('transport')} />
+              <input
+                type="radio"
+                value={value}
+                aria-label={title}
+                aria-describedby={f(`transport-${value}`)}
+                {...register('transport')}
+              />
               <span className="segment-title">{title}</span>
-              <span className="segment-hint">{hint}</span>
+              <span className="segment-hint" id={f(`transport-${value}`)}>
+                {hint}
+              </span>
             </label>
           ))}
         </fieldset>
@@ -125,9 +143,23 @@ export function ServerForm({
               </>
             }
           >
-            {(p) => <input {...p} autoComplete="off" spellCheck={false} readOnly={mode === 'edit'} {...register('prefix')} />}
+            {(p) => (
+              <input
+                {...p}
+                autoComplete="off"
+                spellCheck={false}
+                readOnly={mode === 'edit'}
+                {...register('prefix')}
+              />
+            )}
           </FormField>
-          <FormField id={f('name')} label="Display name" optional hint="Defaults to the prefix." error={errors.name?.message}>
+          <FormField
+            id={f('name')}
+            label="Display name"
+            optional
+            hint="Defaults to the prefix."
+            error={errors.name?.message}
+          >
             {(p) => <input {...p} autoComplete="off" {...register('name')} />}
           </FormField>
         </div>
@@ -148,13 +180,29 @@ export function ServerForm({
             error={errors.command?.message}
             hint="The program to run, e.g. npx, uvx, node, or an absolute path."
           >
-            {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('command')} />}
+            {(p) => (
+              <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('command')} />
+            )}
           </FormField>
-          <FormField id={f('args')} label="Arguments" optional error={errors.args?.message} hint="One argument per line. Use ${NAME} to insert a variable.">
+          <FormField
+            id={f('args')}
+            label="Arguments"
+            optional
+            error={errors.args?.message}
+            hint="One argument per line. Use ${NAME} to insert a variable."
+          >
             {(p) => <textarea {...p} className="mono" rows={3} spellCheck={false} {...register('args')} />}
           </FormField>
-          <FormField id={f('cwd')} label="Working directory" optional error={errors.cwd?.message} hint="An absolute path.">
-            {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('cwd')} />}
+          <FormField
+            id={f('cwd')}
+            label="Working directory"
+            optional
+            error={errors.cwd?.message}
+            hint="An absolute path."
+          >
+            {(p) => (
+              <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('cwd')} />
+            )}
           </FormField>
           <KeyValueRows
             legend="Environment"
@@ -167,6 +215,7 @@ export function ServerForm({
             onAdd={() => env.append({ key: '', value: '' })}
             onRemove={env.remove}
             idPrefix={f('env')}
+            addLabel="Add environment variable"
           />
         </section>
       ) : (
@@ -174,8 +223,23 @@ export function ServerForm({
           <h2 id={f('conn')} className="section-title">
             Connection
           </h2>
-          <FormField id={f('url')} label="URL" required error={errors.url?.message} hint="For example https://mcp.example.com/mcp">
-            {(p) => <input {...p} type="url" className="mono" autoComplete="off" spellCheck={false} {...register('url')} />}
+          <FormField
+            id={f('url')}
+            label="URL"
+            required
+            error={errors.url?.message}
+            hint="For example https://mcp.example.com/mcp"
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="url"
+                className="mono"
+                autoComplete="off"
+                spellCheck={false}
+                {...register('url')}
+              />
+            )}
           </FormField>
           <KeyValueRows
             legend="Headers"
@@ -188,6 +252,7 @@ export function ServerForm({
             onAdd={() => headers.append({ key: '', value: '' })}
             onRemove={headers.remove}
             idPrefix={f('headers')}
+            addLabel="Add header"
           />
           <FormField id={f('authKind')} label="Authentication" error={errors.authKind?.message}>
             {(p) => (
@@ -206,30 +271,63 @@ export function ServerForm({
                 required={authKind === 'client_credentials'}
                 optional={authKind === 'authorization_code'}
                 error={errors.authClientId?.message}
-                hint={authKind === 'authorization_code' ? 'Leave empty to register automatically.' : undefined}
+                hint={
+                  authKind === 'authorization_code' ? 'Leave empty to register automatically.' : undefined
+                }
               >
                 {(p) => <input {...p} className="mono" autoComplete="off" {...register('authClientId')} />}
               </FormField>
               {authKind === 'client_credentials' ? (
-                <FormField id={f('authTokenUrl')} label="Token URL" required error={errors.authTokenUrl?.message}>
-                  {(p) => <input {...p} type="url" className="mono" autoComplete="off" {...register('authTokenUrl')} />}
+                <FormField
+                  id={f('authTokenUrl')}
+                  label="Token URL"
+                  required
+                  error={errors.authTokenUrl?.message}
+                >
+                  {(p) => (
+                    <input
+                      {...p}
+                      type="url"
+                      className="mono"
+                      autoComplete="off"
+                      {...register('authTokenUrl')}
+                    />
+                  )}
                 </FormField>
               ) : null}
-              <FormField id={f('authScopes')} label="Scopes" optional hint="Separated by spaces." error={errors.authScopes?.message}>
+              <FormField
+                id={f('authScopes')}
+                label="Scopes"
+                optional
+                hint="Separated by spaces."
+                error={errors.authScopes?.message}
+              >
                 {(p) => <input {...p} className="mono" autoComplete="off" {...register('authScopes')} />}
               </FormField>
-              <FormField id={f('authResource')} label="Resource" optional error={errors.authResource?.message}>
+              <FormField
+                id={f('authResource')}
+                label="Resource"
+                optional
+                error={errors.authResource?.message}
+              >
                 {(p) => <input {...p} className="mono" autoComplete="off" {...register('authResource')} />}
               </FormField>
               {authKind === 'client_credentials' ? (
-                <FormField id={f('authAudience')} label="Audience" optional error={errors.authAudience?.message}>
+                <FormField
+                  id={f('authAudience')}
+                  label="Audience"
+                  optional
+                  error={errors.authAudience?.message}
+                >
                   {(p) => <input {...p} className="mono" autoComplete="off" {...register('authAudience')} />}
                 </FormField>
               ) : null}
             </div>
           ) : null}
           {authKind === 'client_credentials' ? (
-            <p className="hint">You will enter the client secret after adding; it is stored encrypted and never shown again.</p>
+            <p className="hint">
+              You will enter the client secret after adding; it is stored encrypted and never shown again.
+            </p>
           ) : null}
         </section>
       )}
@@ -239,19 +337,33 @@ export function ServerForm({
           Variables
         </h2>
         <p className="hint">
-          Declare the values this server needs (API keys, paths). You set them after adding; secret values are stored
-          encrypted and never shown again.
+          Declare the values this server needs (API keys, paths). You set them after adding; secret values are
+          stored encrypted and never shown again.
         </p>
         {envVars.fields.map((row, index) => {
-          const rowErrors = (errors.envVars as RowErrors)?.[index] as Record<string, { message?: string }> | undefined;
+          const rowErrors = (errors.envVars as RowErrors)?.[index] as
+            Record<string, { message?: string }> | undefined;
           const secret = envVarRows?.[index]?.secret ?? true;
           return (
             <fieldset key={row.id} className="var-row">
               <legend className="sr-only">Variable {index + 1}</legend>
               <FormField id={f(`var-${index}-name`)} label="Name" required error={rowErrors?.name?.message}>
-                {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register(`envVars.${index}.name`)} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    className="mono"
+                    autoComplete="off"
+                    spellCheck={false}
+                    {...register(`envVars.${index}.name`)}
+                  />
+                )}
               </FormField>
-              <FormField id={f(`var-${index}-desc`)} label="Description" optional error={rowErrors?.description?.message}>
+              <FormField
+                id={f(`var-${index}-desc`)}
+                label="Description"
+                optional
+                error={rowErrors?.description?.message}
+              >
                 {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.description`)} />}
               </FormField>
               <div className="var-flags">
@@ -263,11 +375,21 @@ export function ServerForm({
                 </label>
               </div>
               {!secret ? (
-                <FormField id={f(`var-${index}-default`)} label="Default" optional error={rowErrors?.default?.message}>
+                <FormField
+                  id={f(`var-${index}-default`)}
+                  label="Default"
+                  optional
+                  error={rowErrors?.default?.message}
+                >
                   {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.default`)} />}
                 </FormField>
               ) : null}
-              <button type="button" className="icon-button var-remove" aria-label={`Remove variable ${index + 1}`} onClick={() => envVars.remove(index)}>
+              <button
+                type="button"
+                className="icon-button var-remove"
+                aria-label={`Remove variable ${index + 1}`}
+                onClick={() => envVars.remove(index)}
+              >
                 <Trash2 size={14} aria-hidden="true" />
               </button>
             </fieldset>
@@ -276,7 +398,9 @@ export function ServerForm({
         <button
           type="button"
           className="button small ghost"
-          onClick={() => envVars.append({ name: '', description: '', required: true, secret: true, default: '' })}
+          onClick={() =>
+            envVars.append({ name: '', description: '', required: true, secret: true, default: '' })
+          }
         >
           <Plus size={14} aria-hidden="true" /> Declare a variable
         </button>
@@ -305,7 +429,8 @@ export function ServerForm({
   );
 }
 
-type RowErrors = Record<number, { key?: { message?: string }; value?: { message?: string } } | undefined> | undefined;
+type RowErrors =
+  Record<number, { key?: { message?: string }; value?: { message?: string } } | undefined> | undefined;
 
 function KeyValueRows({
   legend,
@@ -318,6 +443,7 @@ function KeyValueRows({
   onAdd,
   onRemove,
   idPrefix,
+  addLabel,
 }: {
   legend: string;
   hint: string;
@@ -329,6 +455,7 @@ function KeyValueRows({
   onAdd: () => void;
   onRemove: (index: number) => void;
   idPrefix: string;
+  addLabel: string;
 }) {
   return (
     <fieldset className="kv">
@@ -367,14 +494,19 @@ function KeyValueRows({
               />
               <FieldError id={`${idPrefix}-${index}-value-error`} message={valueError} />
             </div>
-            <button type="button" className="icon-button" aria-label={`Remove ${keyLabel.toLowerCase()} ${index + 1}`} onClick={() => onRemove(index)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Remove ${keyLabel.toLowerCase()} ${index + 1}`}
+              onClick={() => onRemove(index)}
+            >
               <Trash2 size={14} aria-hidden="true" />
             </button>
           </div>
         );
       })}
       <button type="button" className="button small ghost" onClick={onAdd}>
-        <Plus size={14} aria-hidden="true" /> Add {keyLabel.toLowerCase()}
+        <Plus size={14} aria-hidden="true" /> {addLabel}
       </button>
     </fieldset>
   );

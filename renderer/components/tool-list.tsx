@@ -21,7 +21,9 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
       await client.cancelQueries({ queryKey: key });
       const previous = client.getQueryData<ServerDetail>(key);
       client.setQueryData<ServerDetail>(key, (detail) =>
-        detail ? { ...detail, tools: detail.tools.map((t) => (t.name === tool ? { ...t, enabled } : t)) } : detail,
+        detail
+          ? { ...detail, tools: detail.tools.map((t) => (t.name === tool ? { ...t, enabled } : t)) }
+          : detail,
       );
       return { previous };
     },
@@ -54,7 +56,13 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
             <label htmlFor={searchId} className="sr-only">
               Filter tools
             </label>
-            <input id={searchId} type="search" placeholder="Filter tools" value={filter} onChange={(e) => setFilter(e.target.value)} />
+            <input
+              id={searchId}
+              type="search"
+              placeholder="Filter tools"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
           </div>
         ) : null}
       </div>
@@ -75,7 +83,15 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
   );
 }
 
-function ToolRow({ tool, onToggle, onTry }: { tool: ToolInfo; onToggle: (enabled: boolean) => void; onTry: () => void }) {
+function ToolRow({
+  tool,
+  onToggle,
+  onTry,
+}: {
+  tool: ToolInfo;
+  onToggle: (enabled: boolean) => void;
+  onTry: () => void;
+}) {
   const [showSchema, setShowSchema] = useState(false);
   const schemaId = useId();
   return (
@@ -103,11 +119,12 @@ function ToolRow({ tool, onToggle, onTry }: { tool: ToolInfo; onToggle: (enabled
           aria-expanded={showSchema}
           aria-controls={showSchema ? schemaId : undefined}
           onClick={() => setShowSchema((v) => !v)}
+          aria-label={`Schema of ${tool.name}`}
         >
-          <Braces size={14} aria-hidden="true" /> Schema<span className="sr-only"> of {tool.name}</span>
+          <Braces size={14} aria-hidden="true" /> Schema
         </button>
-        <button type="button" className="button small" onClick={onTry}>
-          <Play size={14} aria-hidden="true" /> Try<span className="sr-only"> {tool.name}</span>
+        <button type="button" className="button small" onClick={onTry} aria-label={`Try ${tool.name}`}>
+          <Play size={14} aria-hidden="true" /> Try
         </button>
       </div>
     </li>
@@ -115,7 +132,15 @@ function ToolRow({ tool, onToggle, onTry }: { tool: ToolInfo; onToggle: (enabled
 }
 
 /** Runs one tool with arguments from a form generated from its input schema, and shows the result. */
-export function TryToolDialog({ prefix, tool, onClose }: { prefix: string; tool: ToolInfo; onClose: () => void }) {
+export function TryToolDialog({
+  prefix,
+  tool,
+  onClose,
+}: {
+  prefix: string;
+  tool: ToolInfo;
+  onClose: () => void;
+}) {
   const call = useMutationCommand('tools.call');
   return (
     <Dialog

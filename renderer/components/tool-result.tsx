@@ -9,7 +9,9 @@ export function ToolResult({ result }: { result: ToolCallResult }) {
         <strong>{result.isError ? 'The tool reported an error' : 'Result'}</strong>
         <span className="muted small">{formatDuration(result.durationMs)}</span>
       </div>
-      {result.content.length === 0 && !result.structuredContent ? <p className="muted">The tool returned no content.</p> : null}
+      {result.content.length === 0 && !result.structuredContent ? (
+        <p className="muted">The tool returned no content.</p>
+      ) : null}
       {result.content.map((item, index) => (
         <ContentItem key={index} item={item} />
       ))}
@@ -27,7 +29,11 @@ function ContentItem({ item }: { item: Record<string, unknown> }) {
   if (item.type === 'text' && typeof item.text === 'string') {
     return <pre className="code-block wrap">{item.text}</pre>;
   }
-  if ((item.type === 'image' || item.type === 'audio') && typeof item.data === 'string' && typeof item.mimeType === 'string') {
+  if (
+    (item.type === 'image' || item.type === 'audio') &&
+    typeof item.data === 'string' &&
+    typeof item.mimeType === 'string'
+  ) {
     const src = `data:${item.mimeType};base64,${item.data}`;
     return item.type === 'image' ? (
       <img className="result-image" src={src} alt="Image returned by the tool" />

@@ -5,12 +5,7 @@ import {
   type UseMutationOptions,
   type UseQueryOptions,
 } from '@tanstack/react-query';
-import type {
-  CommandInput,
-  CommandName,
-  CommandOutput,
-  ErrorInfo,
-} from '../../preload/contract/index.ts';
+import type { CommandInput, CommandName, CommandOutput, ErrorInfo } from '../../preload/contract/index.ts';
 import { useBridge } from './bridge-context.tsx';
 
 /** A failed command, thrown inside TanStack Query so `error` carries the contract's code and details. */
@@ -36,7 +31,11 @@ type QueryOptions<N extends CommandName> = Omit<
 >;
 
 /** Runs a read command through TanStack Query, typed from the contract. */
-export function useCommand<N extends CommandName>(name: N, input: CommandInput<N>, options?: QueryOptions<N>) {
+export function useCommand<N extends CommandName>(
+  name: N,
+  input: CommandInput<N>,
+  options?: QueryOptions<N>,
+) {
   const bridge = useBridge();
   return useQuery<CommandOutput<N>, CommandError, CommandOutput<N>, QueryKey>({
     queryKey: commandKey(name, input),

@@ -19,7 +19,11 @@ export function formatDateTime(at: number): string {
 
 /** Time of day only, for dense tables. */
 export function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(at).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 /** "84 ms", "1.2 s". */

@@ -19,11 +19,19 @@ interface FieldBase {
 }
 
 export type FieldSpec =
-  | (FieldBase & { kind: 'string'; multiline: boolean; inputType: 'text' | 'email' | 'url' | 'date' | 'datetime-local' })
+  | (FieldBase & {
+      kind: 'string';
+      multiline: boolean;
+      inputType: 'text' | 'email' | 'url' | 'date' | 'datetime-local';
+    })
   | (FieldBase & { kind: 'number' | 'integer' })
   | (FieldBase & { kind: 'boolean' })
   | (FieldBase & { kind: 'enum'; options: readonly (string | number | boolean | null)[] })
-  | (FieldBase & { kind: 'array'; item: PrimitiveKind; itemOptions: readonly (string | number | boolean)[] | undefined })
+  | (FieldBase & {
+      kind: 'array';
+      item: PrimitiveKind;
+      itemOptions: readonly (string | number | boolean)[] | undefined;
+    })
   | (FieldBase & { kind: 'object'; children: FieldSpec[] })
   | (FieldBase & { kind: 'json' });
 
@@ -48,13 +56,21 @@ function isObjectSchema(schema: JsonSchema): boolean {
 
 function objectChildren(schema: JsonSchema, counter: { next: number }, depth: number): FieldSpec[] {
   const properties = isRecord(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r) => typeof r === 'string') : []);
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r) => typeof r === 'string') : [],
+  );
   return Object.entries(properties).map(([key, child]) =>
     fieldFor(key, isRecord(child) ? child : {}, required.has(key), counter, depth),
   );
 }
 
-function fieldFor(key: string, raw: JsonSchema, required: boolean, counter: { next: number }, depth: number): FieldSpec {
+function fieldFor(
+  key: string,
+  raw: JsonSchema,
+  required: boolean,
+  counter: { next: number },
+  depth: number,
+): FieldSpec {
   const schema = unwrapNullable(raw);
   const base: FieldBase = {
     id: `f${counter.next++}`,
@@ -64,14 +80,20 @@ function fieldFor(key: string, raw: JsonSchema, required: boolean, counter: { ne
     required,
     schema,
   };
-  if (schema.const !== undefined && isPrimitive(schema.const)) return { ...base, kind: 'enum', options: [schema.const] };
+  if (schema.const !== undefined && isPrimitive(schema.const))
+    return { ...base, kind: 'enum', options: [schema.const] };
   if (Array.isArray(schema.enum) && schema.enum.length > 0 && schema.enum.every(isPrimitive)) {
     return { ...base, kind: 'enum', options: schema.enum as (string | number | boolean | null)[] };
   }
   const type = singleType(schema);
   switch (type) {
     case 'string':
-      return { ...base, kind: 'string', multiline: isLongText(key, schema), inputType: inputTypeFor(schema.format) };
+      return {
+        ...base,
+        kind: 'string',
+        multiline: isLongText(key, schema),
+        inputType: inputTypeFor(schema.format),
+      };
     case 'number':
     case 'integer':
       return { ...base, kind: type };
@@ -80,9 +102,14 @@ function fieldFor(key: string, raw: JsonSchema, required: boolean, counter: { ne
     case 'array': {
       const items = isRecord(schema.items) ? unwrapNullable(schema.items) : undefined;
       const itemType = items ? singleType(items) : undefined;
-      if (items && (itemType === 'string' || itemType === 'number' || itemType === 'integer' || itemType === 'boolean')) {
+      if (
+        items &&
+        (itemType === 'string' || itemType === 'number' || itemType === 'integer' || itemType === 'boolean')
+      ) {
         const itemOptions =
-          Array.isArray(items.enum) && items.enum.length > 0 && items.enum.every((v) => isPrimitive(v) && v !== null)
+          Array.isArray(items.enum) &&
+          items.enum.length > 0 &&
+          items.enum.every((v) => isPrimitive(v) && v !== null)
             ? (items.enum as (string | number | boolean)[])
             : undefined;
         return { ...base, kind: 'array', item: itemType, itemOptions };
@@ -115,7 +142,12 @@ function unwrapNullable(schema: JsonSchema): JsonSchema {
 }
 
 function singleType(schema: JsonSchema): string | undefined {
-  if (schema.anyOf !== undefined || schema.oneOf !== undefined || schema.allOf !== undefined || schema.$ref !== undefined) {
+  if (
+    schema.anyOf !== undefined ||
+    schema.oneOf !== undefined ||
+    schema.allOf !== undefined ||
+    schema.$ref !== undefined
+  ) {
     return undefined;
   }
   const type = schema.type;
@@ -130,7 +162,9 @@ function singleType(schema: JsonSchema): string | undefined {
 
 function isLongText(key: string, schema: JsonSchema): boolean {
   if (typeof schema.maxLength === 'number' && schema.maxLength > 300) return true;
-  return schema.format === undefined && /(content|body|text|code|prompt|message|query|script|markdown)$/i.test(key);
+  return (
+    schema.format === undefined && /(content|body|text|code|prompt|message|query|script|markdown)$/i.test(key)
+  );
 }
 
 function inputTypeFor(format: unknown): 'text' | 'email' | 'url' | 'date' | 'datetime-local' {
@@ -165,7 +199,8 @@ export function initialValues(fields: readonly FieldSpec[]): FormValues {
         break;
       case 'enum': {
         const index = def === undefined ? -1 : field.options.findIndex((o) => o === def);
-        values[field.id] = index >= 0 ? String(index) : field.required && field.options.length === 1 ? '0' : '';
+        values[field.id] =
+          index >= 0 ? String(index) : field.required && field.options.length === 1 ? '0' : '';
         break;
       }
       case 'array':
@@ -210,7 +245,8 @@ interface FieldOutcome {
 
 function convertField(field: FieldSpec, values: FormValues): FieldOutcome {
   const raw = values[field.id];
-  const missing = (): FieldOutcome => (field.required ? { present: false, error: 'is required' } : { present: false });
+  const missing = (): FieldOutcome =>
+    field.required ? { present: false, error: 'is required' } : { present: false };
   switch (field.kind) {
     case 'string': {
       const text = typeof raw === 'string' ? raw : '';
@@ -223,7 +259,9 @@ function convertField(field: FieldSpec, values: FormValues): FieldOutcome {
       const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
       if (text === '') return missing();
       const parsed = parseNumber(text, field.kind, field.schema);
-      return typeof parsed === 'string' ? { present: false, error: parsed } : { present: true, value: parsed };
+      return typeof parsed === 'string'
+        ? { present: false, error: parsed }
+        : { present: true, value: parsed };
     }
     case 'boolean': {
       const checked = raw === true;
@@ -236,7 +274,9 @@ function convertField(field: FieldSpec, values: FormValues): FieldOutcome {
       const text = typeof raw === 'string' ? raw : '';
       if (text === '') return missing();
       const option = field.options[Number(text)];
-      return option === undefined ? { present: false, error: 'pick one of the options' } : { present: true, value: option };
+      return option === undefined
+        ? { present: false, error: 'pick one of the options' }
+        : { present: true, value: option };
     }
     case 'array': {
       const rows = Array.isArray(raw) ? (raw as ArrayRow[]) : [];
@@ -269,7 +309,10 @@ function convertField(field: FieldSpec, values: FormValues): FieldOutcome {
       try {
         return { present: true, value: JSON.parse(text) };
       } catch (error) {
-        return { present: false, error: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` };
+        return {
+          present: false,
+          error: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`,
+        };
       }
     }
   }
@@ -296,8 +339,10 @@ function parseNumber(text: string, kind: 'number' | 'integer', schema: JsonSchem
   const value = Number(text);
   if (!Number.isFinite(value)) return 'must be a number';
   if (kind === 'integer' && !Number.isInteger(value)) return 'must be a whole number';
-  if (typeof schema.minimum === 'number' && value < schema.minimum) return `must be at least ${schema.minimum}`;
-  if (typeof schema.maximum === 'number' && value > schema.maximum) return `must be at most ${schema.maximum}`;
+  if (typeof schema.minimum === 'number' && value < schema.minimum)
+    return `must be at least ${schema.minimum}`;
+  if (typeof schema.maximum === 'number' && value > schema.maximum)
+    return `must be at most ${schema.maximum}`;
   if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) {
     return `must be more than ${schema.exclusiveMinimum}`;
   }

@@ -173,7 +173,17 @@ export interface MappedIssue {
   message: string;
 }
 
-const DIRECT_FIELDS = new Set(['transport', 'prefix', 'name', 'description', 'enabled', 'keepRunning', 'command', 'cwd', 'url']);
+const DIRECT_FIELDS = new Set([
+  'transport',
+  'prefix',
+  'name',
+  'description',
+  'enabled',
+  'keepRunning',
+  'command',
+  'cwd',
+  'url',
+]);
 const AUTH_FIELDS: Record<string, string> = {
   kind: 'authKind',
   flow: 'authKind',
@@ -192,7 +202,10 @@ export function mapIssue(issue: DefinitionIssue, values: ServerFormValues): Mapp
     return { field: head, message: issue.message };
   }
   if (head === 'args') {
-    return { field: 'args', message: typeof second === 'number' ? `line ${second + 1}: ${issue.message}` : issue.message };
+    return {
+      field: 'args',
+      message: typeof second === 'number' ? `line ${second + 1}: ${issue.message}` : issue.message,
+    };
   }
   if ((head === 'env' || head === 'headers') && typeof second === 'string') {
     const rows = head === 'env' ? values.env : values.headers;
@@ -214,7 +227,10 @@ export function mapIssue(issue: DefinitionIssue, values: ServerFormValues): Mapp
 }
 
 /** Validates the form with ServerDefinitionSchema; issues come back already mapped onto fields. */
-export function validateServerForm(values: ServerFormValues): { definition: Record<string, unknown> | null; issues: MappedIssue[] } {
+export function validateServerForm(values: ServerFormValues): {
+  definition: Record<string, unknown> | null;
+  issues: MappedIssue[];
+} {
   const definition = toDefinition(values);
   const parsed = ServerDefinitionSchema.safeParse(definition);
   if (parsed.success) return { definition, issues: [] };

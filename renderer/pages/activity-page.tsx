@@ -44,7 +44,9 @@ export function ActivityPage({ server }: { server: string | undefined }) {
             id={`${id}-server`}
             className="compact"
             value={server ?? ''}
-            onChange={(e) => navigate({ page: 'activity', server: e.target.value || undefined }, { replace: true })}
+            onChange={(e) =>
+              navigate({ page: 'activity', server: e.target.value || undefined }, { replace: true })
+            }
           >
             <option value="">All servers</option>
             {servers.data?.map((s) => (
@@ -56,7 +58,12 @@ export function ActivityPage({ server }: { server: string | undefined }) {
         </div>
         <div className="inline-field">
           <label htmlFor={`${id}-outcome`}>Outcome</label>
-          <select id={`${id}-outcome`} className="compact" value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome | '')}>
+          <select
+            id={`${id}-outcome`}
+            className="compact"
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value as Outcome | '')}
+          >
             <option value="">All outcomes</option>
             {CALL_OUTCOMES.map((o) => (
               <option key={o} value={o}>
@@ -76,15 +83,25 @@ export function ActivityPage({ server }: { server: string | undefined }) {
           <SkeletonRows rows={6} height={36} label="Loading the activity…" />
         </>
       ) : rows.length === 0 ? (
-        <EmptyState icon={<Activity size={28} />} title={server || outcome ? 'No calls match these filters' : 'No calls yet'}>
-          <p>When an AI client calls a tool through Switchboard, it shows up here with its duration and outcome.</p>
+        <EmptyState
+          icon={<Activity size={28} />}
+          title={server || outcome ? 'No calls match these filters' : 'No calls yet'}
+        >
+          <p>
+            When an AI client calls a tool through Switchboard, it shows up here with its duration and
+            outcome.
+          </p>
         </EmptyState>
       ) : (
         <>
           <section className="card" aria-label="Latency">
             <LatencyChart
               label="Call latency"
-              points={rows.map((r) => ({ at: r.at, ms: r.durationMs, failed: r.outcome !== 'ok' && r.outcome !== 'cancelled' }))}
+              points={rows.map((r) => ({
+                at: r.at,
+                ms: r.durationMs,
+                failed: r.outcome !== 'ok' && r.outcome !== 'cancelled',
+              }))}
             />
           </section>
           <div className="table-wrap">
@@ -104,7 +121,10 @@ export function ActivityPage({ server }: { server: string | undefined }) {
               </thead>
               <tbody>
                 {rows.map((row) => {
-                  const look = OUTCOME_LOOK[row.outcome as Outcome] ?? { label: row.outcome, tone: 'neutral' as const };
+                  const look = OUTCOME_LOOK[row.outcome as Outcome] ?? {
+                    label: row.outcome,
+                    tone: 'neutral' as const,
+                  };
                   return (
                     <tr key={row.id}>
                       <td title={formatDateTime(row.at)}>{formatTime(row.at)}</td>

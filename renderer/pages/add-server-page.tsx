@@ -11,7 +11,12 @@ import { SkeletonRows } from '../components/skeleton.tsx';
 import { useBridge } from '../hooks/bridge-context.tsx';
 import { CommandError, useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import { navigate, routeHref } from '../hooks/use-route.ts';
-import { emptyServerForm, fromDefinition, suggestPrefix, type ServerFormValues } from '../lib/server-form-model.ts';
+import {
+  emptyServerForm,
+  fromDefinition,
+  suggestPrefix,
+  type ServerFormValues,
+} from '../lib/server-form-model.ts';
 
 type AddTab = 'form' | 'paste' | 'catalog';
 
@@ -24,14 +29,19 @@ export function AddServerPage({ tab }: { tab: string | undefined }) {
     notice: '',
     key: 0,
   });
-  const go = (next: string) => navigate({ page: 'add', tab: next === 'form' ? undefined : next }, { replace: true });
+  const go = (next: string) =>
+    navigate({ page: 'add', tab: next === 'form' ? undefined : next }, { replace: true });
   const fill = (values: ServerFormValues, notice: string) => {
     setSeed((s) => ({ values, notice, key: s.key + 1 }));
     go('form');
   };
   const onSaved = (summary: ServerSummary) => {
     void client.invalidateQueries({ queryKey: ['servers.list'] });
-    navigate({ page: 'server', prefix: summary.prefix, tab: summary.health.status === 'needs_config' ? 'variables' : undefined });
+    navigate({
+      page: 'server',
+      prefix: summary.prefix,
+      tab: summary.health.status === 'needs_config' ? 'variables' : undefined,
+    });
   };
 
   return (
@@ -39,7 +49,10 @@ export function AddServerPage({ tab }: { tab: string | undefined }) {
       <a className="back-link" href={routeHref({ page: 'servers' })}>
         <ArrowLeft size={14} aria-hidden="true" /> Servers
       </a>
-      <PageHeader title="Add a server" subtitle="Describe it yourself, paste a config snippet, or start from the catalog." />
+      <PageHeader
+        title="Add a server"
+        subtitle="Describe it yourself, paste a config snippet, or start from the catalog."
+      />
       <Tabs.Root value={current} onValueChange={go} className="tabs">
         <Tabs.List className="tab-list" aria-label="Ways to add a server">
           <Tabs.Trigger value="form" className="tab">
@@ -96,10 +109,15 @@ export function SnippetPaste({
   const parse = useMutationCommand('servers.parseSnippet', {
     onSuccess: (result) => {
       const only = result.definitions[0];
-      if (result.definitions.length === 1 && only) onFill(fromDefinition(only), noticeFor(result.secretNames, 'the pasted snippet'));
+      if (result.definitions.length === 1 && only)
+        onFill(fromDefinition(only), noticeFor(result.secretNames, 'the pasted snippet'));
     },
   });
-  const [addAll, setAddAll] = useState<{ busy: boolean; error: unknown; added: string[] }>({ busy: false, error: null, added: [] });
+  const [addAll, setAddAll] = useState<{ busy: boolean; error: unknown; added: string[] }>({
+    busy: false,
+    error: null,
+    added: [],
+  });
 
   const definitions = parse.data?.definitions ?? [];
   return (
@@ -124,8 +142,9 @@ export function SnippetPaste({
             aria-describedby={`${id}-snippet-hint`}
           />
           <p className="hint" id={`${id}-snippet-hint`}>
-            The JSON from Claude Desktop, Cursor, VS Code or a README — with or without the surrounding “mcpServers”.
-            Secret values in it are not kept: you enter them again after adding, and they are stored encrypted.
+            The JSON from Claude Desktop, Cursor, VS Code or a README — with or without the surrounding
+            “mcpServers”. Secret values in it are not kept: you enter them again after adding, and they are
+            stored encrypted.
           </p>
         </div>
         <div className="button-row">
@@ -151,23 +170,31 @@ export function SnippetPaste({
           {definitions.length > 1 ? (
             <>
               <p>
-                The snippet describes {definitions.length} servers. Review one in the form, or add them all as they are.
+                The snippet describes {definitions.length} servers. Review one in the form, or add them all as
+                they are.
               </p>
               <ul className="rows">
                 {definitions.map((def, index) => (
                   <li className="row" key={index}>
                     <div className="row-main">
                       <div className="row-title">
-                        {String(def.name ?? def.prefix)} <span className="mono muted small">{String(def.prefix)}</span>
+                        {String(def.name ?? def.prefix)}{' '}
+                        <span className="mono muted small">{String(def.prefix)}</span>
                       </div>
                       <p className="row-sub mono small truncate">{String(def.command ?? def.url ?? '')}</p>
                     </div>
                     <button
                       type="button"
                       className="button small"
-                      onClick={() => onFill(fromDefinition(def), noticeFor(parse.data?.secretNames ?? [], 'the pasted snippet'))}
+                      onClick={() =>
+                        onFill(
+                          fromDefinition(def),
+                          noticeFor(parse.data?.secretNames ?? [], 'the pasted snippet'),
+                        )
+                      }
+                      aria-label={`Review ${String(def.prefix)}`}
                     >
-                      Review<span className="sr-only"> {String(def.prefix)}</span>
+                      Review
                     </button>
                   </li>
                 ))}
@@ -201,7 +228,11 @@ export function SnippetPaste({
               {addAll.error ? (
                 <ErrorBanner
                   error={addAll.error}
-                  title={addAll.added.length ? `Added ${addAll.added.join(', ')}, then stopped` : 'Nothing was added'}
+                  title={
+                    addAll.added.length
+                      ? `Added ${addAll.added.join(', ')}, then stopped`
+                      : 'Nothing was added'
+                  }
                 />
               ) : null}
             </>
@@ -235,10 +266,14 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
   const deferredText = useDeferredValue(text.trim());
   const id = useId();
   const categories = useCommand('catalog.categories', {});
-  const results = useCommand('catalog.search', {
-    ...(deferredText ? { text: deferredText } : {}),
-    ...(category ? { category } : {}),
-  }, { placeholderData: (previous) => previous });
+  const results = useCommand(
+    'catalog.search',
+    {
+      ...(deferredText ? { text: deferredText } : {}),
+      ...(category ? { category } : {}),
+    },
+    { placeholderData: (previous) => previous },
+  );
   const template = useMutationCommand('catalog.template');
   const [pendingId, setPendingId] = useState<string | null>(null);
 
@@ -250,12 +285,23 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
           <label htmlFor={`${id}-q`} className="sr-only">
             Search the catalog
           </label>
-          <input id={`${id}-q`} type="search" placeholder="Search the catalog" value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            id={`${id}-q`}
+            type="search"
+            placeholder="Search the catalog"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </div>
         <label htmlFor={`${id}-cat`} className="sr-only">
           Category
         </label>
-        <select id={`${id}-cat`} value={category} onChange={(e) => setCategory(e.target.value)} className="compact">
+        <select
+          id={`${id}-cat`}
+          value={category}
+          onChange={(e) => setCategory(e.target.value)}
+          className="compact"
+        >
           <option value="">All categories</option>
           {categories.data?.map((c) => (
             <option key={c} value={c}>
@@ -283,14 +329,21 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
                   {entry.category} · {entry.transport === 'stdio' ? 'local' : 'remote'}
                 </span>
                 <span className="catalog-actions">
-                  <a className="icon-link" href={entry.homepage} target="_blank" rel="noreferrer noopener">
+                  <a
+                    className="icon-link"
+                    href={entry.homepage}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    aria-label={`Homepage of ${entry.name}`}
+                    title="Homepage"
+                  >
                     <ExternalLink size={14} aria-hidden="true" />
-                    <span className="sr-only">Homepage of {entry.name}</span>
                   </a>
                   <button
                     type="button"
                     className="button small primary"
                     disabled={template.isPending}
+                    aria-label={`Use ${entry.name}`}
                     onClick={() => {
                       setPendingId(entry.id);
                       template.mutate(
@@ -307,7 +360,6 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
                     }}
                   >
                     {pendingId === entry.id ? 'Loading…' : 'Use'}
-                    <span className="sr-only"> {entry.name}</span>
                   </button>
                 </span>
               </div>

@@ -66,13 +66,19 @@ function ClientRow({ client, onImport }: { client: AiClient; onImport: () => voi
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['clients.list'] });
   const connect = useMutationCommand('clients.connect', {
     onSuccess: (r) => {
-      setDone({ text: r.changed ? `Connected. ${r.restartHint}` : 'Already up to date.', ...(r.backupPath ? { backup: r.backupPath } : {}) });
+      setDone({
+        text: r.changed ? `Connected. ${r.restartHint}` : 'Already up to date.',
+        ...(r.backupPath ? { backup: r.backupPath } : {}),
+      });
       refresh();
     },
   });
   const disconnect = useMutationCommand('clients.disconnect', {
     onSuccess: (r) => {
-      setDone({ text: r.changed ? `Disconnected. ${r.restartHint}` : 'Nothing to remove.', ...(r.backupPath ? { backup: r.backupPath } : {}) });
+      setDone({
+        text: r.changed ? `Disconnected. ${r.restartHint}` : 'Nothing to remove.',
+        ...(r.backupPath ? { backup: r.backupPath } : {}),
+      });
       refresh();
     },
   });
@@ -92,7 +98,9 @@ function ClientRow({ client, onImport }: { client: AiClient; onImport: () => voi
         ) : null}
         {client.problem ? <p className="row-sub small error-text">{client.problem}</p> : null}
         {client.entry === 'outdated' ? (
-          <p className="row-sub small">Its Switchboard entry points at an old address or token. Connect again to update it.</p>
+          <p className="row-sub small">
+            Its Switchboard entry points at an old address or token. Connect again to update it.
+          </p>
         ) : null}
         {done ? (
           <p className="row-sub small" role="status">
@@ -106,14 +114,22 @@ function ClientRow({ client, onImport }: { client: AiClient; onImport: () => voi
           </p>
         ) : null}
         {!client.supportsHttp ? (
-          <p className="row-sub small muted">Talks to Switchboard through the stdio bridge (it cannot use an HTTP URL).</p>
+          <p className="row-sub small muted">
+            Talks to Switchboard through the stdio bridge (it cannot use an HTTP URL).
+          </p>
         ) : null}
         <ErrorBanner error={connect.error ?? disconnect.error} />
       </div>
       <div className="row-actions">
         {client.entry === 'current' ? (
-          <button type="button" className="button" disabled={busy} onClick={() => disconnect.mutate({ id: client.id })}>
-            <Unlink size={14} aria-hidden="true" /> Disconnect<span className="sr-only"> {client.displayName}</span>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => disconnect.mutate({ id: client.id })}
+            aria-label={`Disconnect ${client.displayName}`}
+          >
+            <Unlink size={14} aria-hidden="true" /> Disconnect
           </button>
         ) : (
           <button
@@ -121,13 +137,19 @@ function ClientRow({ client, onImport }: { client: AiClient; onImport: () => voi
             className="button primary"
             disabled={busy || client.entry === 'unreadable'}
             onClick={() => connect.mutate({ id: client.id })}
+            aria-label={`${client.entry === 'outdated' ? 'Update' : 'Connect'} ${client.displayName}`}
           >
             <Link2 size={14} aria-hidden="true" /> {client.entry === 'outdated' ? 'Update' : 'Connect'}
-            <span className="sr-only"> {client.displayName}</span>
           </button>
         )}
-        <button type="button" className="button" onClick={onImport} disabled={client.entry === 'unreadable'}>
-          <Download size={14} aria-hidden="true" /> Import servers<span className="sr-only"> from {client.displayName}</span>
+        <button
+          type="button"
+          className="button"
+          onClick={onImport}
+          disabled={client.entry === 'unreadable'}
+          aria-label={`Import servers from ${client.displayName}`}
+        >
+          <Download size={14} aria-hidden="true" /> Import servers
         </button>
         {client.deepLink ? (
           <a className="button ghost" href={client.deepLink}>
@@ -159,8 +181,8 @@ function ImportDialog({ client, onClose }: { client: AiClient; onClose: () => vo
       {preview.isPending ? <SkeletonRows rows={3} height={40} label="Reading the client's servers…" /> : null}
       {run.data ? (
         <Callout tone="ok">
-          Imported {run.data.imported.length} server{run.data.imported.length === 1 ? '' : 's'}: {run.data.imported.join(', ') || 'none'}.
-          Set any secret values under each server's Variables.
+          Imported {run.data.imported.length} server{run.data.imported.length === 1 ? '' : 's'}:{' '}
+          {run.data.imported.join(', ') || 'none'}. Set any secret values under each server's Variables.
         </Callout>
       ) : preview.data ? (
         <div className="stack">
@@ -171,7 +193,8 @@ function ImportDialog({ client, onClose }: { client: AiClient; onClose: () => vo
                 <li className="row" key={a.prefix}>
                   <div className="row-main">
                     <div className="row-title">
-                      {a.name} <span className="mono muted small">{a.prefix}</span> <span className="muted small">{a.transport}</span>
+                      {a.name} <span className="mono muted small">{a.prefix}</span>{' '}
+                      <span className="muted small">{a.transport}</span>
                     </div>
                     {a.secretNames.length ? (
                       <p className="row-sub small">

@@ -81,9 +81,16 @@ function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
       navigate({ page: 'servers' });
     },
   });
-  const go = (next: string) => navigate({ page: 'server', prefix: summary.prefix, tab: next === 'overview' ? undefined : next }, { replace: true });
+  const go = (next: string) =>
+    navigate(
+      { page: 'server', prefix: summary.prefix, tab: next === 'overview' ? undefined : next },
+      { replace: true },
+    );
   const missingRequired = detail.variables.filter((v) => v.required && !v.isSet && !v.hasDefault).length;
-  const initialForm = useMemo(() => fromDefinition({ ...detail.definition, prefix: summary.prefix }), [detail.definition, summary.prefix]);
+  const initialForm = useMemo(
+    () => fromDefinition({ ...detail.definition, prefix: summary.prefix }),
+    [detail.definition, summary.prefix],
+  );
 
   return (
     <>
@@ -123,7 +130,11 @@ function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
           </Tabs.Trigger>
           <Tabs.Trigger value="variables" className="tab">
             Variables
-            {missingRequired ? <span className="tab-count" aria-label={`${missingRequired} missing`}>{missingRequired}</span> : null}
+            {missingRequired ? (
+              <span className="tab-count" aria-label={`${missingRequired} missing`}>
+                {missingRequired}
+              </span>
+            ) : null}
           </Tabs.Trigger>
           {detail.auth && detail.auth.flow !== 'none' ? (
             <Tabs.Trigger value="auth" className="tab">
@@ -200,8 +211,9 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
     <div className="overview">
       {health.status === 'needs_config' ? (
         <Callout tone="warn">
-          <strong>Needs setup.</strong> Set {health.missing.length ? health.missing.join(', ') : 'the required variables'} before
-          this server can start.{' '}
+          <strong>Needs setup.</strong> Set{' '}
+          {health.missing.length ? health.missing.join(', ') : 'the required variables'} before this server
+          can start.{' '}
           <button type="button" className="link-button" onClick={() => onGo('variables')}>
             Open Variables
           </button>
@@ -220,8 +232,14 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
           <h2 id="status-title" className="section-title">
             Status
           </h2>
-          <button type="button" className="button small" disabled={check.isPending} onClick={() => check.mutate({ prefix: summary.prefix })}>
-            <RefreshCw size={14} aria-hidden="true" className={check.isPending ? 'spin' : undefined} /> Check now
+          <button
+            type="button"
+            className="button small"
+            disabled={check.isPending}
+            onClick={() => check.mutate({ prefix: summary.prefix })}
+          >
+            <RefreshCw size={14} aria-hidden="true" className={check.isPending ? 'spin' : undefined} /> Check
+            now
           </button>
         </div>
         <dl className="facts">
@@ -231,15 +249,32 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
             <span className="muted"> — {HEALTH_LOOK[health.status].hint}</span>
           </dd>
           <dt>Since</dt>
-          <dd>{health.since ? <time title={formatDateTime(health.since)}>{formatRelative(health.since)}</time> : '—'}</dd>
+          <dd>
+            {health.since ? (
+              <time title={formatDateTime(health.since)}>{formatRelative(health.since)}</time>
+            ) : (
+              '—'
+            )}
+          </dd>
           <dt>Last checked</dt>
-          <dd>{health.checkedAt ? <time title={formatDateTime(health.checkedAt)}>{formatRelative(health.checkedAt)}</time> : 'not yet'}</dd>
+          <dd>
+            {health.checkedAt ? (
+              <time title={formatDateTime(health.checkedAt)}>{formatRelative(health.checkedAt)}</time>
+            ) : (
+              'not yet'
+            )}
+          </dd>
           <dt>Latency</dt>
           <dd>{formatDuration(health.latencyMs)}</dd>
           <dt>Connection</dt>
           <dd>
             {detail.upstreamState}
-            {detail.era ? <span className="muted"> · MCP {detail.era === 'modern' ? '2026 (stateless)' : '2025 (sessions)'}</span> : null}
+            {detail.era ? (
+              <span className="muted">
+                {' '}
+                · MCP {detail.era === 'modern' ? '2026 (stateless)' : '2025 (sessions)'}
+              </span>
+            ) : null}
           </dd>
         </dl>
         <ErrorBanner error={check.error} title="The check could not run" />
@@ -252,7 +287,9 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
           <pre className="code-block wrap error-block">{health.lastError.message}</pre>
           <p className="muted small">
             {health.lastError.code ? <span className="mono">{health.lastError.code} · </span> : null}
-            <time title={formatDateTime(health.lastError.at)}>{formatRelative(health.lastError.at)}</time> ·{' '}
+            <time title={formatDateTime(health.lastError.at)}>
+              {formatRelative(health.lastError.at)}
+            </time> ·{' '}
             <button type="button" className="link-button" onClick={() => onGo('logs')}>
               See the log
             </button>
@@ -265,7 +302,13 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
         </h2>
         <dl className="facts">
           <dt>Kind</dt>
-          <dd>{summary.transport === 'stdio' ? 'Local command (stdio)' : summary.transport === 'http' ? 'Remote (Streamable HTTP)' : 'Remote (legacy SSE)'}</dd>
+          <dd>
+            {summary.transport === 'stdio'
+              ? 'Local command (stdio)'
+              : summary.transport === 'http'
+                ? 'Remote (Streamable HTTP)'
+                : 'Remote (legacy SSE)'}
+          </dd>
           <dt>{summary.transport === 'stdio' ? 'Command' : 'URL'}</dt>
           <dd className="mono break">{summary.target}</dd>
           <dt>Tools</dt>

@@ -79,7 +79,8 @@ export function ServersPage() {
         >
           <p>
             Add the MCP servers you use once, here, and every AI client on this machine gets them through one
-            connection. Start from the catalog of well-known servers, or bring over the ones your clients already have.
+            connection. Start from the catalog of well-known servers, or bring over the ones your clients
+            already have.
           </p>
           <p className="small">
             Or <a href={routeHref({ page: 'add', tab: undefined })}>add one by hand</a>.
@@ -102,7 +103,9 @@ export function ServersPage() {
               />
             </div>
             <p className="muted small" aria-live="polite">
-              {needle ? `${shown.length} of ${list.length} servers` : `${list.length} server${list.length === 1 ? '' : 's'}`}
+              {needle
+                ? `${shown.length} of ${list.length} servers`
+                : `${list.length} server${list.length === 1 ? '' : 's'}`}
             </p>
           </div>
           <ErrorBanner error={setEnabled.error} title="The server was not switched" />
@@ -141,7 +144,8 @@ function ServerRow({ server, onToggle }: { server: ServerSummary; onToggle: (ena
         <p className="row-sub mono small truncate" title={server.target}>
           {server.target}
         </p>
-        {server.health.lastError && (server.health.status === 'unhealthy' || server.health.status === 'degraded') ? (
+        {server.health.lastError &&
+        (server.health.status === 'unhealthy' || server.health.status === 'degraded') ? (
           <p className="row-sub small error-text truncate" title={server.health.lastError.message}>
             {server.health.lastError.message}
           </p>
@@ -156,7 +160,11 @@ function ServerRow({ server, onToggle }: { server: ServerSummary; onToggle: (ena
         </span>
       </div>
       <div className="row-toggle">
-        <Toggle checked={server.enabled} onCheckedChange={onToggle} label={`${server.enabled ? 'Switch off' : 'Switch on'} ${server.name}`} />
+        <Toggle
+          checked={server.enabled}
+          onCheckedChange={onToggle}
+          label={`${server.enabled ? 'Switch off' : 'Switch on'} ${server.name}`}
+        />
       </div>
     </li>
   );

@@ -18,11 +18,17 @@ import type { ThemeChoice } from '../hooks/use-theme.ts';
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 
 /** Gateway, preferences, client tokens, data (export/import) and appearance. */
-export function SettingsPage({ theme, onTheme }: { theme: ThemeChoice; onTheme: (choice: ThemeChoice) => void }) {
+export function SettingsPage({
+  theme,
+  onTheme,
+}: {
+  theme: ThemeChoice;
+  onTheme: (choice: ThemeChoice) => void;
+}) {
   const info = useCommand('app.info', {});
   return (
     <>
-      <PageHeader title="Settings" />
+      <PageHeader title="Settings" subtitle="How Switchboard runs on this machine." />
       <div className="settings">
         <GatewaySection />
         <PreferencesSection mode={info.data?.mode} />
@@ -31,7 +37,8 @@ export function SettingsPage({ theme, onTheme }: { theme: ThemeChoice; onTheme: 
         <AppearanceSection theme={theme} onTheme={onTheme} />
         {info.data ? (
           <p className="muted small about">
-            Switchboard {info.data.version} · {info.data.platform} · {info.data.mode === 'web' ? 'web mode' : 'desktop'}
+            Switchboard {info.data.version} · {info.data.platform} ·{' '}
+            {info.data.mode === 'web' ? 'web mode' : 'desktop'}
           </p>
         ) : null}
       </div>
@@ -39,7 +46,17 @@ export function SettingsPage({ theme, onTheme }: { theme: ThemeChoice; onTheme: 
   );
 }
 
-function Section({ id, title, description, children }: { id: string; title: string; description?: string; children: ReactNode }) {
+function Section({
+  id,
+  title,
+  description,
+  children,
+}: {
+  id: string;
+  title: string;
+  description?: string;
+  children: ReactNode;
+}) {
   return (
     <section className="card settings-section" aria-labelledby={id}>
       <h2 id={id} className="section-title">
@@ -80,7 +97,8 @@ function GatewaySection() {
               <Pill tone="err">Stopped</Pill>
             )}
             <span className="muted small">
-              {status.data.sessions} active session{status.data.sessions === 1 ? '' : 's'} · port {status.data.port}
+              {status.data.sessions} active session{status.data.sessions === 1 ? '' : 's'} · port{' '}
+              {status.data.port}
             </span>
             <label className="toggle-label push-right">
               <Toggle
@@ -109,7 +127,11 @@ function PreferencesSection({ mode }: { mode: 'desktop' | 'web' | undefined }) {
   }
   return (
     <Section id="set-prefs" title="Preferences">
-      {settings.isPending ? <SkeletonRows rows={4} height={44} label="Loading the settings…" /> : <PreferencesForm settings={settings.data} mode={mode} />}
+      {settings.isPending ? (
+        <SkeletonRows rows={4} height={44} label="Loading the settings…" />
+      ) : (
+        <PreferencesForm settings={settings.data} mode={mode} />
+      )}
     </Section>
   );
 }
@@ -143,8 +165,15 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
   return (
     <form noValidate onSubmit={handleSubmit(onSubmit)} aria-label="Preferences" className="stack">
       <div className="grid-2">
-        <FormField id={`${id}-port`} label="Gateway port" error={errors.port?.message} hint="1024–65535. Clients keep working after reconnecting them.">
-          {(p) => <input {...p} type="number" inputMode="numeric" {...register('port', { valueAsNumber: true })} />}
+        <FormField
+          id={`${id}-port`}
+          label="Gateway port"
+          error={errors.port?.message}
+          hint="1024–65535. Clients keep working after reconnecting them."
+        >
+          {(p) => (
+            <input {...p} type="number" inputMode="numeric" {...register('port', { valueAsNumber: true })} />
+          )}
         </FormField>
         <FormField
           id={`${id}-idle`}
@@ -152,17 +181,50 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
           error={errors.idleTimeoutSeconds?.message}
           hint="Seconds without a call. 0 keeps them running."
         >
-          {(p) => <input {...p} type="number" inputMode="numeric" {...register('idleTimeoutSeconds', { valueAsNumber: true })} />}
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              {...register('idleTimeoutSeconds', { valueAsNumber: true })}
+            />
+          )}
         </FormField>
-        <FormField id={`${id}-health`} label="Check health every" error={errors.healthIntervalSeconds?.message} hint="Seconds, at least 10.">
-          {(p) => <input {...p} type="number" inputMode="numeric" {...register('healthIntervalSeconds', { valueAsNumber: true })} />}
+        <FormField
+          id={`${id}-health`}
+          label="Check health every"
+          error={errors.healthIntervalSeconds?.message}
+          hint="Seconds, at least 10."
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              {...register('healthIntervalSeconds', { valueAsNumber: true })}
+            />
+          )}
         </FormField>
-        <FormField id={`${id}-retention`} label="Keep the call log for" error={errors.callLogRetentionDays?.message} hint="Days.">
-          {(p) => <input {...p} type="number" inputMode="numeric" {...register('callLogRetentionDays', { valueAsNumber: true })} />}
+        <FormField
+          id={`${id}-retention`}
+          label="Keep the call log for"
+          error={errors.callLogRetentionDays?.message}
+          hint="Days."
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              {...register('callLogRetentionDays', { valueAsNumber: true })}
+            />
+          )}
         </FormField>
       </div>
       {portChanged ? (
-        <Callout tone="warn">Changing the port disconnects every client until you connect them again on the Clients page.</Callout>
+        <Callout tone="warn">
+          Changing the port disconnects every client until you connect them again on the Clients page.
+        </Callout>
       ) : null}
       <div className="switch-list">
         <SwitchRow
@@ -197,7 +259,17 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
   );
 }
 
-function SwitchRow({ label, hint, checked, onChange }: { label: string; hint: string; checked: boolean; onChange: (v: boolean) => void }) {
+function SwitchRow({
+  label,
+  hint,
+  checked,
+  onChange,
+}: {
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="switch-row">
@@ -271,10 +343,21 @@ function TokensSection() {
               <tr key={t.name}>
                 <td className="mono">{t.name}</td>
                 <td title={formatDateTime(t.createdAt)}>{formatRelative(t.createdAt)}</td>
-                <td>{t.lastUsedAt ? <span title={formatDateTime(t.lastUsedAt)}>{formatRelative(t.lastUsedAt)}</span> : <span className="muted">never</span>}</td>
+                <td>
+                  {t.lastUsedAt ? (
+                    <span title={formatDateTime(t.lastUsedAt)}>{formatRelative(t.lastUsedAt)}</span>
+                  ) : (
+                    <span className="muted">never</span>
+                  )}
+                </td>
                 <td className="num">
-                  <button type="button" className="button small danger-ghost" onClick={() => setRevoking(t.name)}>
-                    Revoke<span className="sr-only"> {t.name}</span>
+                  <button
+                    type="button"
+                    className="button small danger-ghost"
+                    onClick={() => setRevoking(t.name)}
+                    aria-label={`Revoke ${t.name}`}
+                  >
+                    Revoke
                   </button>
                 </td>
               </tr>
@@ -285,7 +368,12 @@ function TokensSection() {
         <p className="muted">No tokens yet.</p>
       )}
       <ErrorBanner error={tokens.error} />
-      <form noValidate className="inline-form" onSubmit={form.handleSubmit((v) => create.mutate({ name: v.name }))} aria-label="Create a token">
+      <form
+        noValidate
+        className="inline-form"
+        onSubmit={form.handleSubmit((v) => create.mutate({ name: v.name }))}
+        aria-label="Create a token"
+      >
         <FormField id={`${id}-name`} label="New token name" error={form.formState.errors.name?.message}>
           {(p) => <input {...p} autoComplete="off" placeholder="e.g. my-script" {...form.register('name')} />}
         </FormField>
@@ -325,14 +413,24 @@ function TokensSection() {
   );
 }
 
-function DataSection({ dataDir, vault }: { dataDir: string | undefined; vault: { ok: boolean; message?: string | undefined } | undefined }) {
+function DataSection({
+  dataDir,
+  vault,
+}: {
+  dataDir: string | undefined;
+  vault: { ok: boolean; message?: string | undefined } | undefined;
+}) {
   const exporter = useMutationCommand('transfer.export');
   const importer = useMutationCommand('transfer.import');
   const client = useQueryClient();
   const [importText, setImportText] = useState('');
   const id = useId();
   return (
-    <Section id="set-data" title="Data" description="Where Switchboard keeps its registry and encrypted secrets.">
+    <Section
+      id="set-data"
+      title="Data"
+      description="Where Switchboard keeps its registry and encrypted secrets."
+    >
       <dl className="facts">
         <dt>Data folder</dt>
         <dd className="with-action">
@@ -364,7 +462,12 @@ function DataSection({ dataDir, vault }: { dataDir: string | undefined; vault: {
           <h3 className="subsection-title">Export</h3>
           <p className="hint">Server definitions and settings as JSON. Secret values are never exported.</p>
           <div className="button-row">
-            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({})}>
+            <button
+              type="button"
+              className="button"
+              disabled={exporter.isPending}
+              onClick={() => exporter.mutate({})}
+            >
               {exporter.isPending ? 'Exporting…' : 'Export'}
             </button>
             {exporter.data ? (
@@ -413,14 +516,23 @@ function DataSection({ dataDir, vault }: { dataDir: string | undefined; vault: {
           </div>
           <div className="field">
             <label htmlFor={`${id}-text`}>…or paste its contents</label>
-            <textarea id={`${id}-text`} className="mono" rows={3} spellCheck={false} value={importText} onChange={(e) => setImportText(e.target.value)} />
+            <textarea
+              id={`${id}-text`}
+              className="mono"
+              rows={3}
+              spellCheck={false}
+              value={importText}
+              onChange={(e) => setImportText(e.target.value)}
+            />
           </div>
           <div className="button-row">
             <button type="submit" className="button" disabled={!importText.trim() || importer.isPending}>
               <Upload size={14} aria-hidden="true" /> {importer.isPending ? 'Importing…' : 'Import'}
             </button>
             <span role="status" className="small">
-              {importer.data ? `Imported ${importer.data.imported.length}: ${importer.data.imported.join(', ') || 'nothing new'}.` : ''}
+              {importer.data
+                ? `Imported ${importer.data.imported.length}: ${importer.data.imported.join(', ') || 'nothing new'}.`
+                : ''}
             </span>
           </div>
           <ErrorBanner error={importer.error} title="The import failed" />
@@ -430,15 +542,29 @@ function DataSection({ dataDir, vault }: { dataDir: string | undefined; vault: {
   );
 }
 
-function AppearanceSection({ theme, onTheme }: { theme: ThemeChoice; onTheme: (choice: ThemeChoice) => void }) {
+function AppearanceSection({
+  theme,
+  onTheme,
+}: {
+  theme: ThemeChoice;
+  onTheme: (choice: ThemeChoice) => void;
+}) {
   return (
     <Section id="set-look" title="Appearance">
       <fieldset className="segmented compact-segments">
         <legend className="sr-only">Theme</legend>
         {(['system', 'light', 'dark'] as const).map((choice) => (
           <label key={choice} className="segment">
-            <input type="radio" name="theme" value={choice} checked={theme === choice} onChange={() => onTheme(choice)} />
-            <span className="segment-title">{choice === 'system' ? 'Match the system' : choice === 'light' ? 'Light' : 'Dark'}</span>
+            <input
+              type="radio"
+              name="theme"
+              value={choice}
+              checked={theme === choice}
+              onChange={() => onTheme(choice)}
+            />
+            <span className="segment-title">
+              {choice === 'system' ? 'Match the system' : choice === 'light' ? 'Light' : 'Dark'}
+            </span>
           </label>
         ))}
       </fieldset>

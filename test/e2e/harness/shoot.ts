@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { createServer } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -27,7 +27,7 @@ const port = typeof address === 'object' && address ? address.port : 0;
 const base = `http://127.0.0.1:${port}/`;
 
 const only = process.argv.slice(2);
-const shots: { name: string; url: string; action?: (page: import('@playwright/test').Page) => Promise<void> }[] = [
+const shots: { name: string; url: string; action?: (page: Page) => Promise<void> }[] = [
   { name: 'servers', url: '#/servers' },
   { name: 'servers-empty', url: '#/servers', action: undefined },
   { name: 'servers-loading', url: '#/servers' },
@@ -72,11 +72,21 @@ const shots: { name: string; url: string; action?: (page: import('@playwright/te
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
   for (const scheme of ['light', 'dark'] as const) {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 820 }, colorScheme: scheme, reducedMotion: 'reduce' });
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 820 },
+      colorScheme: scheme,
+      reducedMotion: 'reduce',
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[${scheme}] page error:`, error.message));
     page.on('console', (msg) => {
@@ -84,14 +94,22 @@ try {
     });
     for (const shot of shots) {
       if (only.length && !only.includes(shot.name)) continue;
-      const query = shot.name === 'servers-empty' ? '?state=empty' : shot.name === 'servers-loading' ? '?delay=100000' : '';
+      const query =
+        shot.name === 'servers-empty'
+          ? '?state=empty'
+          : shot.name === 'servers-loading'
+            ? '?delay=100000'
+            : '';
       await page.goto(`${base}${query}${shot.url}`);
       await page.waitForTimeout(shot.name === 'servers-loading' ? 400 : 600);
       if (shot.action) {
         await shot.action(page);
         await page.waitForTimeout(300);
       }
-      await page.screenshot({ path: `${outDir}/${shot.name}-${scheme}.png`, fullPage: shot.name !== 'try-tool' && shot.name !== 'clients-import' });
+      await page.screenshot({
+        path: `${outDir}/${shot.name}-${scheme}.png`,
+        fullPage: shot.name !== 'try-tool' && shot.name !== 'clients-import',
+      });
     }
     await context.close();
   }

@@ -54,8 +54,10 @@ export interface FakeBridge extends SwitchboardBridge {
 
 /** Thrown inside a handler to answer `{ ok: false, error }`. */
 export class FakeFailure extends Error {
-  constructor(readonly info: ErrorInfo) {
+  readonly info: ErrorInfo;
+  constructor(info: ErrorInfo) {
     super(info.message);
+    this.info = info;
   }
 }
 
@@ -66,7 +68,10 @@ export function fail(code: ErrorInfo['code'], message: string, details?: unknown
 
 export const NOW = Date.now();
 
-export function health(status: HealthSnapshot['status'], extra: Partial<HealthSnapshot> = {}): HealthSnapshot {
+export function health(
+  status: HealthSnapshot['status'],
+  extra: Partial<HealthSnapshot> = {},
+): HealthSnapshot {
   return {
     status,
     degradedBy: null,
@@ -80,7 +85,10 @@ export function health(status: HealthSnapshot['status'], extra: Partial<HealthSn
 }
 
 /** A server detail with sensible defaults; pass what the test cares about. */
-export function makeServer(prefix: string, extra: Partial<ServerDetail['summary']> & { detail?: Partial<ServerDetail> } = {}): ServerDetail {
+export function makeServer(
+  prefix: string,
+  extra: Partial<ServerDetail['summary']> & { detail?: Partial<ServerDetail> } = {},
+): ServerDetail {
   const { detail, ...summary } = extra;
   return {
     summary: {
@@ -94,7 +102,13 @@ export function makeServer(prefix: string, extra: Partial<ServerDetail['summary'
       authFlow: 'none',
       ...summary,
     },
-    definition: { transport: 'stdio', prefix, name: summary.name ?? prefix, command: 'npx', args: ['-y', `@example/${prefix}`] },
+    definition: {
+      transport: 'stdio',
+      prefix,
+      name: summary.name ?? prefix,
+      command: 'npx',
+      args: ['-y', `@example/${prefix}`],
+    },
     variables: [],
     auth: null,
     tools: [],
@@ -135,7 +149,11 @@ export function demoState(): FakeState {
       name: 'echo',
       exposedName: 'everything__echo',
       description: 'Echoes back the input.',
-      inputSchema: { type: 'object', properties: { message: { type: 'string', description: 'Message to echo' } }, required: ['message'] },
+      inputSchema: {
+        type: 'object',
+        properties: { message: { type: 'string', description: 'Message to echo' } },
+        required: ['message'],
+      },
       enabled: true,
     },
     {
@@ -144,7 +162,10 @@ export function demoState(): FakeState {
       description: 'Adds two numbers.',
       inputSchema: {
         type: 'object',
-        properties: { a: { type: 'number', description: 'First number' }, b: { type: 'number', description: 'Second number' } },
+        properties: {
+          a: { type: 'number', description: 'First number' },
+          b: { type: 'number', description: 'Second number' },
+        },
         required: ['a', 'b'],
       },
       enabled: true,
@@ -156,7 +177,12 @@ export function demoState(): FakeState {
       inputSchema: {
         type: 'object',
         properties: {
-          duration: { type: 'integer', default: 10, minimum: 1, description: 'Duration of the operation in seconds' },
+          duration: {
+            type: 'integer',
+            default: 10,
+            minimum: 1,
+            description: 'Duration of the operation in seconds',
+          },
           steps: { type: 'integer', default: 5, description: 'Number of steps' },
           mode: { type: 'string', enum: ['fast', 'thorough'], description: 'How to run' },
           tags: { type: 'array', items: { type: 'string' }, description: 'Labels to attach' },
@@ -175,7 +201,11 @@ export function demoState(): FakeState {
       name: 'sampleLLM',
       exposedName: 'everything__sampleLLM',
       description: "Samples from an LLM using MCP's sampling feature.",
-      inputSchema: { type: 'object', properties: { prompt: { type: 'string' }, maxTokens: { type: 'number', default: 100 } }, required: ['prompt'] },
+      inputSchema: {
+        type: 'object',
+        properties: { prompt: { type: 'string' }, maxTokens: { type: 'number', default: 100 } },
+        required: ['prompt'],
+      },
       enabled: false,
     },
   ];
@@ -195,8 +225,20 @@ export function demoState(): FakeState {
       toolCount: 0,
       authFlow: 'authorization_code',
       detail: {
-        definition: { transport: 'http', prefix: 'github', name: 'GitHub', url: 'https://api.githubcopilot.com/mcp/', auth: { kind: 'oauth', flow: 'authorization_code', scopes: ['repo', 'read:org'] } },
-        auth: { flow: 'authorization_code', hasCredential: false, isExpired: false, scopes: [], requiredScopes: ['repo', 'read:org'] },
+        definition: {
+          transport: 'http',
+          prefix: 'github',
+          name: 'GitHub',
+          url: 'https://api.githubcopilot.com/mcp/',
+          auth: { kind: 'oauth', flow: 'authorization_code', scopes: ['repo', 'read:org'] },
+        },
+        auth: {
+          flow: 'authorization_code',
+          hasCredential: false,
+          isExpired: false,
+          scopes: [],
+          requiredScopes: ['repo', 'read:org'],
+        },
         upstreamState: 'stopped',
         era: null,
       },
@@ -207,8 +249,22 @@ export function demoState(): FakeState {
       health: health('needs_config', { missing: ['BRAVE_API_KEY'] }),
       detail: {
         variables: [
-          { name: 'BRAVE_API_KEY', description: 'API key from https://brave.com/search/api/', required: true, secret: true, isSet: false, hasDefault: false },
-          { name: 'BRAVE_COUNTRY', description: 'Two-letter country code for results', required: false, secret: false, isSet: false, hasDefault: true },
+          {
+            name: 'BRAVE_API_KEY',
+            description: 'API key from https://brave.com/search/api/',
+            required: true,
+            secret: true,
+            isSet: false,
+            hasDefault: false,
+          },
+          {
+            name: 'BRAVE_COUNTRY',
+            description: 'Two-letter country code for results',
+            required: false,
+            secret: false,
+            isSet: false,
+            hasDefault: true,
+          },
         ],
         upstreamState: 'stopped',
       },
@@ -218,10 +274,23 @@ export function demoState(): FakeState {
       target: 'uvx postgres-mcp --access-mode=restricted',
       toolCount: 9,
       health: health('unhealthy', {
-        lastError: { message: 'connect ECONNREFUSED 127.0.0.1:5432 — is the database running?', code: 'UPSTREAM_UNAVAILABLE', at: NOW - 120_000 },
+        lastError: {
+          message: 'connect ECONNREFUSED 127.0.0.1:5432 — is the database running?',
+          code: 'UPSTREAM_UNAVAILABLE',
+          at: NOW - 120_000,
+        },
       }),
       detail: {
-        variables: [{ name: 'DATABASE_URI', description: 'postgresql://user:pass@host/db', required: true, secret: true, isSet: true, hasDefault: false }],
+        variables: [
+          {
+            name: 'DATABASE_URI',
+            description: 'postgresql://user:pass@host/db',
+            required: true,
+            secret: true,
+            isSet: true,
+            hasDefault: false,
+          },
+        ],
         upstreamState: 'backoff',
       },
     }),
@@ -258,7 +327,18 @@ export function demoState(): FakeState {
       health: health('stopped', { latencyMs: null }),
     }),
   ];
-  const outcomes: ActivityRow['outcome'][] = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'tool_error', 'ok', 'ok', 'timeout'];
+  const outcomes: ActivityRow['outcome'][] = [
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'tool_error',
+    'ok',
+    'ok',
+    'timeout',
+  ];
   const tools = [
     ['everything', 'echo'],
     ['everything', 'add'],
@@ -276,7 +356,12 @@ export function demoState(): FakeState {
       clientName: ['Claude Desktop', 'Cursor', 'Claude Code'][i % 3] ?? 'Cursor',
       server,
       tool,
-      durationMs: outcome === 'timeout' ? 30_000 : server === 'linear' ? 900 + ((i * 331) % 1800) : 20 + ((i * 53) % 260),
+      durationMs:
+        outcome === 'timeout'
+          ? 30_000
+          : server === 'linear'
+            ? 900 + ((i * 331) % 1800)
+            : 20 + ((i * 53) % 260),
       outcome,
       errorCode: outcome === 'timeout' ? 'UPSTREAM_TIMEOUT' : outcome === 'tool_error' ? 'TOOL_ERROR' : null,
     };
@@ -287,22 +372,127 @@ export function demoState(): FakeState {
     { name: 'ci-script', createdAt: NOW - 86_400_000 * 2, lastUsedAt: null },
   ];
   state.clients = [
-    { id: 'claude-desktop', displayName: 'Claude Desktop', detected: true, configPath: '~/.config/Claude/claude_desktop_config.json', supportsHttp: false, entry: 'current', restartHint: 'Quit and reopen Claude Desktop.' },
-    { id: 'cursor', displayName: 'Cursor', detected: true, configPath: '~/.cursor/mcp.json', supportsHttp: true, entry: 'outdated', restartHint: 'Cursor picks up the change by itself.', deepLink: 'cursor://anysphere.cursor-deeplink/mcp/install?name=switchboard' },
-    { id: 'vscode', displayName: 'VS Code', detected: true, configPath: '~/.config/Code/User/mcp.json', supportsHttp: true, entry: 'absent', restartHint: 'Reload the VS Code window.' },
-    { id: 'codex', displayName: 'Codex CLI', detected: true, configPath: '~/.codex/config.toml', supportsHttp: true, entry: 'unreadable', problem: 'config.toml line 12: expected "=" after a key', restartHint: 'Start a new Codex session.' },
-    { id: 'windsurf', displayName: 'Windsurf', detected: false, configPath: null, supportsHttp: true, entry: 'absent', restartHint: '' },
-    { id: 'gemini', displayName: 'Gemini CLI', detected: false, configPath: null, supportsHttp: true, entry: 'absent', restartHint: '' },
+    {
+      id: 'claude-desktop',
+      displayName: 'Claude Desktop',
+      detected: true,
+      configPath: '~/.config/Claude/claude_desktop_config.json',
+      supportsHttp: false,
+      entry: 'current',
+      restartHint: 'Quit and reopen Claude Desktop.',
+    },
+    {
+      id: 'cursor',
+      displayName: 'Cursor',
+      detected: true,
+      configPath: '~/.cursor/mcp.json',
+      supportsHttp: true,
+      entry: 'outdated',
+      restartHint: 'Cursor picks up the change by itself.',
+      deepLink: 'cursor://anysphere.cursor-deeplink/mcp/install?name=switchboard',
+    },
+    {
+      id: 'vscode',
+      displayName: 'VS Code',
+      detected: true,
+      configPath: '~/.config/Code/User/mcp.json',
+      supportsHttp: true,
+      entry: 'absent',
+      restartHint: 'Reload the VS Code window.',
+    },
+    {
+      id: 'codex',
+      displayName: 'Codex CLI',
+      detected: true,
+      configPath: '~/.codex/config.toml',
+      supportsHttp: true,
+      entry: 'unreadable',
+      problem: 'config.toml line 12: expected "=" after a key',
+      restartHint: 'Start a new Codex session.',
+    },
+    {
+      id: 'windsurf',
+      displayName: 'Windsurf',
+      detected: false,
+      configPath: null,
+      supportsHttp: true,
+      entry: 'absent',
+      restartHint: '',
+    },
+    {
+      id: 'gemini',
+      displayName: 'Gemini CLI',
+      detected: false,
+      configPath: null,
+      supportsHttp: true,
+      entry: 'absent',
+      restartHint: '',
+    },
   ];
   state.catalog = [
-    { id: 'github', name: 'GitHub', description: 'Issues, pull requests, code search and repository management through the official GitHub MCP server.', category: 'Development', homepage: 'https://github.com/github/github-mcp-server', authKind: 'oauth', transport: 'http' },
-    { id: 'filesystem', name: 'Filesystem', description: 'Read and write files in the folders you allow.', category: 'Files', homepage: 'https://github.com/modelcontextprotocol/servers', authKind: 'none', transport: 'stdio' },
-    { id: 'brave-search', name: 'Brave Search', description: 'Web and local search with the Brave Search API.', category: 'Search', homepage: 'https://brave.com/search/api/', authKind: 'env', transport: 'stdio' },
-    { id: 'linear', name: 'Linear', description: 'Find, create and update Linear issues and projects.', category: 'Productivity', homepage: 'https://linear.app/docs/mcp', authKind: 'oauth', transport: 'sse' },
-    { id: 'postgres', name: 'Postgres', description: 'Inspect schemas and run read-only SQL against a PostgreSQL database.', category: 'Data', homepage: 'https://github.com/crystaldba/postgres-mcp', authKind: 'env', transport: 'stdio' },
-    { id: 'memory', name: 'Memory', description: 'A knowledge graph that persists between conversations.', category: 'Productivity', homepage: 'https://github.com/modelcontextprotocol/servers', authKind: 'none', transport: 'stdio' },
+    {
+      id: 'github',
+      name: 'GitHub',
+      description:
+        'Issues, pull requests, code search and repository management through the official GitHub MCP server.',
+      category: 'Development',
+      homepage: 'https://github.com/github/github-mcp-server',
+      authKind: 'oauth',
+      transport: 'http',
+    },
+    {
+      id: 'filesystem',
+      name: 'Filesystem',
+      description: 'Read and write files in the folders you allow.',
+      category: 'Files',
+      homepage: 'https://github.com/modelcontextprotocol/servers',
+      authKind: 'none',
+      transport: 'stdio',
+    },
+    {
+      id: 'brave-search',
+      name: 'Brave Search',
+      description: 'Web and local search with the Brave Search API.',
+      category: 'Search',
+      homepage: 'https://brave.com/search/api/',
+      authKind: 'env',
+      transport: 'stdio',
+    },
+    {
+      id: 'linear',
+      name: 'Linear',
+      description: 'Find, create and update Linear issues and projects.',
+      category: 'Productivity',
+      homepage: 'https://linear.app/docs/mcp',
+      authKind: 'oauth',
+      transport: 'sse',
+    },
+    {
+      id: 'postgres',
+      name: 'Postgres',
+      description: 'Inspect schemas and run read-only SQL against a PostgreSQL database.',
+      category: 'Data',
+      homepage: 'https://github.com/crystaldba/postgres-mcp',
+      authKind: 'env',
+      transport: 'stdio',
+    },
+    {
+      id: 'memory',
+      name: 'Memory',
+      description: 'A knowledge graph that persists between conversations.',
+      category: 'Productivity',
+      homepage: 'https://github.com/modelcontextprotocol/servers',
+      authKind: 'none',
+      transport: 'stdio',
+    },
   ];
-  state.gateway = { running: true, paused: false, url: 'http://127.0.0.1:17517/mcp', port: 17517, sessions: 3 };
+  state.gateway = {
+    running: true,
+    paused: false,
+    url: 'http://127.0.0.1:17517/mcp',
+    port: 17517,
+    sessions: 3,
+  };
   state.logs = {
     everything: [
       '[2026-06-15 10:12:03] Starting default (STDIO) server...',
@@ -344,7 +534,13 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
   };
 
   const defaults: { [N in CommandName]?: Handler<N> } = {
-    'app.info': () => ({ version: '0.1.0', dataDir: '/home/ada/.local/share/switchboard', platform: 'linux', mode: state.mode, vault: { ok: true } }),
+    'app.info': () => ({
+      version: '0.1.0',
+      dataDir: '/home/ada/.local/share/switchboard',
+      platform: 'linux',
+      mode: state.mode,
+      vault: { ok: true },
+    }),
     'servers.list': () => state.servers.map((s) => s.summary),
     'servers.get': ({ prefix }) => find(prefix),
     'servers.add': ({ definition }) => {
@@ -354,7 +550,9 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
       }
       const def = parsed.data;
       if (state.servers.some((s) => s.summary.prefix === def.prefix)) {
-        fail('VALIDATION', 'The prefix is taken.', { issues: [{ path: ['prefix'], message: `"${def.prefix}" is already used by another server` }] });
+        fail('VALIDATION', 'The prefix is taken.', {
+          issues: [{ path: ['prefix'], message: `"${def.prefix}" is already used by another server` }],
+        });
       }
       const server = makeServer(def.prefix, {
         name: def.name,
@@ -364,7 +562,14 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
         health: health(def.envVars.some((v) => v.required) ? 'needs_config' : 'unknown', { latencyMs: null }),
         detail: {
           definition: definition,
-          variables: def.envVars.map((v) => ({ name: v.name, ...(v.description ? { description: v.description } : {}), required: v.required, secret: v.secret, isSet: false, hasDefault: v.default !== undefined })),
+          variables: def.envVars.map((v) => ({
+            name: v.name,
+            ...(v.description ? { description: v.description } : {}),
+            required: v.required,
+            secret: v.secret,
+            isSet: false,
+            hasDefault: v.default !== undefined,
+          })),
         },
       });
       state.servers.push(server);
@@ -385,14 +590,19 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     },
     'servers.setEnabled': ({ prefix, enabled }) => {
       const server = find(prefix);
-      server.summary = { ...server.summary, enabled, health: enabled ? server.summary.health : health('disabled', { latencyMs: null }) };
+      server.summary = {
+        ...server.summary,
+        enabled,
+        health: enabled ? server.summary.health : health('disabled', { latencyMs: null }),
+      };
       return server.summary;
     },
     'servers.parseSnippet': ({ text }) => parseSnippet(text),
     'servers.logs': ({ prefix }) => ({ lines: state.logs[prefix] ?? [] }),
     'variables.set': ({ prefix, name }) => {
       const server = find(prefix);
-      const variable = server.variables.find((v) => v.name === name) ?? fail('NOT_FOUND', `No variable ${name}.`);
+      const variable =
+        server.variables.find((v) => v.name === name) ?? fail('NOT_FOUND', `No variable ${name}.`);
       variable.isSet = true;
       return { ...variable };
     },
@@ -421,7 +631,14 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     'health.history': ({ prefix }) => state.history[prefix] ?? [],
     'auth.connect': ({ prefix }) => {
       const server = find(prefix);
-      server.auth = { flow: 'authorization_code', hasCredential: true, isExpired: false, scopes: ['read'], connectedAt: NOW, expiresAt: NOW + 3_600_000 };
+      server.auth = {
+        flow: 'authorization_code',
+        hasCredential: true,
+        isExpired: false,
+        scopes: ['read'],
+        connectedAt: NOW,
+        expiresAt: NOW + 3_600_000,
+      };
       return server.auth;
     },
     'auth.disconnect': ({ prefix }) => {
@@ -430,7 +647,9 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
       return { revoked: true };
     },
     'activity.list': ({ server, outcome, limit }) =>
-      state.activity.filter((r) => (!server || r.server === server) && (!outcome || r.outcome === outcome)).slice(0, limit ?? 100),
+      state.activity
+        .filter((r) => (!server || r.server === server) && (!outcome || r.outcome === outcome))
+        .slice(0, limit ?? 100),
     'settings.get': () => state.settings,
     'settings.set': (patch) => {
       state.settings = { ...state.settings, ...patch };
@@ -449,7 +668,12 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     'clients.connect': ({ id }) => {
       const client = state.clients.find((c) => c.id === id) ?? fail('NOT_FOUND', 'No such client.');
       client.entry = 'current';
-      return { path: client.configPath ?? '', changed: true, backupPath: `${client.configPath}.bak`, restartHint: client.restartHint };
+      return {
+        path: client.configPath ?? '',
+        changed: true,
+        backupPath: `${client.configPath}.bak`,
+        restartHint: client.restartHint,
+      };
     },
     'clients.disconnect': ({ id }) => {
       const client = state.clients.find((c) => c.id === id) ?? fail('NOT_FOUND', 'No such client.');
@@ -458,8 +682,22 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     },
     'clients.importPreview': () => ({
       add: [
-        { prefix: 'sqlite', name: 'sqlite', transport: 'stdio', fromNames: ['sqlite'], secretNames: [], missingNames: [] },
-        { prefix: 'slack', name: 'slack', transport: 'stdio', fromNames: ['slack'], secretNames: ['SLACK_BOT_TOKEN'], missingNames: [] },
+        {
+          prefix: 'sqlite',
+          name: 'sqlite',
+          transport: 'stdio',
+          fromNames: ['sqlite'],
+          secretNames: [],
+          missingNames: [],
+        },
+        {
+          prefix: 'slack',
+          name: 'slack',
+          transport: 'stdio',
+          fromNames: ['slack'],
+          secretNames: ['SLACK_BOT_TOKEN'],
+          missingNames: [],
+        },
       ],
       skipped: [{ name: 'switchboard', reason: 'it is Switchboard itself' }],
       text: 'Would add:\n  sqlite  (stdio)\n  slack   (stdio)  secrets: SLACK_BOT_TOKEN\nSkipped:\n  switchboard: it is Switchboard itself',
@@ -467,7 +705,9 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     'clients.import': () => ({ imported: ['sqlite', 'slack'] }),
     'catalog.search': ({ text, category }) =>
       state.catalog.filter(
-        (e) => (!text || `${e.name} ${e.description}`.toLowerCase().includes(text.toLowerCase())) && (!category || e.category === category),
+        (e) =>
+          (!text || `${e.name} ${e.description}`.toLowerCase().includes(text.toLowerCase())) &&
+          (!category || e.category === category),
       ),
     'catalog.categories': () => [...new Set(state.catalog.map((e) => e.category))].sort(),
     'catalog.template': ({ id, prefix }) => {
@@ -480,12 +720,32 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
             command: 'npx',
             args: ['-y', `@modelcontextprotocol/server-${id}`],
             ...(entry.authKind === 'env'
-              ? { envVars: [{ name: `${id.toUpperCase().replace(/-/g, '_')}_API_KEY`, description: `API key for ${entry.name}`, required: true, secret: true }], env: { [`${id.toUpperCase().replace(/-/g, '_')}_API_KEY`]: `\${${id.toUpperCase().replace(/-/g, '_')}_API_KEY}` } }
+              ? {
+                  envVars: [
+                    {
+                      name: `${id.toUpperCase().replace(/-/g, '_')}_API_KEY`,
+                      description: `API key for ${entry.name}`,
+                      required: true,
+                      secret: true,
+                    },
+                  ],
+                  env: {
+                    [`${id.toUpperCase().replace(/-/g, '_')}_API_KEY`]: `\${${id.toUpperCase().replace(/-/g, '_')}_API_KEY}`,
+                  },
+                }
               : {}),
           }
-        : { transport: entry.transport, prefix, name: entry.name, url: `https://mcp.example.com/${id}`, ...(entry.authKind === 'oauth' ? { auth: { kind: 'oauth', flow: 'authorization_code' } } : {}) };
+        : {
+            transport: entry.transport,
+            prefix,
+            name: entry.name,
+            url: `https://mcp.example.com/${id}`,
+            ...(entry.authKind === 'oauth' ? { auth: { kind: 'oauth', flow: 'authorization_code' } } : {}),
+          };
     },
-    'transfer.export': () => ({ text: JSON.stringify({ version: 1, servers: state.servers.map((s) => s.definition) }, null, 2) }),
+    'transfer.export': () => ({
+      text: JSON.stringify({ version: 1, servers: state.servers.map((s) => s.definition) }, null, 2),
+    }),
     'transfer.import': () => ({ imported: [] }),
     'gateway.status': () => state.gateway,
     'gateway.setPaused': ({ paused }) => {
@@ -497,7 +757,8 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
   const bridge: FakeBridge = {
     state,
     calls,
-    callsOf: <N extends CommandName>(name: N) => calls.filter((c) => c.name === name).map((c) => c.input as CommandInput<N>),
+    callsOf: <N extends CommandName>(name: N) =>
+      calls.filter((c) => c.name === name).map((c) => c.input as CommandInput<N>),
     emit,
     handle: (name, handler) => {
       overrides.set(name, handler as Handler<CommandName>);
@@ -507,14 +768,21 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
       calls.push({ name, input });
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       const handler = (overrides.get(name) ?? defaults[name]) as Handler<N> | undefined;
-      if (!handler) return { ok: false, error: { code: 'INTERNAL', message: `The fake bridge has no handler for ${name}.` } };
+      if (!handler)
+        return {
+          ok: false,
+          error: { code: 'INTERNAL', message: `The fake bridge has no handler for ${name}.` },
+        };
       try {
         const value = await handler(structuredClone(input), state);
         if (isResult(value)) return value as Result<CommandOutput<N>>;
         return { ok: true, value: structuredClone(value) as CommandOutput<N> };
       } catch (error) {
         if (error instanceof FakeFailure) return { ok: false, error: error.info };
-        return { ok: false, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+        return {
+          ok: false,
+          error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+        };
       }
     },
     on(event, listener) {
@@ -534,7 +802,12 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
 }
 
 function isResult(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'ok' in value && (('value' in value && value.ok === true) || ('error' in value && value.ok === false));
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'ok' in value &&
+    (('value' in value && value.ok === true) || ('error' in value && value.ok === false))
+  );
 }
 
 /** A small stand-in for main's snippet parser: `{ mcpServers: { name: {command|url…} } }` or the inner map. */
@@ -551,7 +824,10 @@ function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
   const secretNames: string[] = [];
   const skipped: string[] = [];
   for (const [name, entry] of Object.entries(map)) {
-    const prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const prefix = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     if (typeof entry.command === 'string') {
       const env = (entry.env ?? {}) as Record<string, string>;
       const names = Object.keys(env);
@@ -563,7 +839,10 @@ function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
         command: entry.command,
         args: entry.args ?? [],
         ...(names.length
-          ? { envVars: names.map((n) => ({ name: n, required: true, secret: true })), env: Object.fromEntries(names.map((n) => [n, `\${${n}}`])) }
+          ? {
+              envVars: names.map((n) => ({ name: n, required: true, secret: true })),
+              env: Object.fromEntries(names.map((n) => [n, `\${${n}}`])),
+            }
           : {}),
       });
     } else if (typeof entry.url === 'string') {

@@ -1,0 +1,79 @@
+/**
+ * Builds everything the desktop app ships into out/ (`npm run build`):
+ *   out/main/index.js          the Electron main process (ESM; Electron ≥ 28 loads ESM entry points)
+ *   out/preload/index.cjs      the sandboxed preload (sandboxed preloads must be CommonJS)
+ *   out/cli/switchboard.mjs    the CLI, incl. the stdio bridge Claude Desktop starts with ELECTRON_RUN_AS_NODE
+ *   out/renderer/              the window (vite build)
+ * Native modules and Electron stay external: they load from node_modules at run time.
+ * Flags: --skip-renderer (only the esbuild bundles), --outdir <dir> (default out).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Modules loaded at run time instead of bundled: Electron itself and the Node-API addons. */
+export const EXTERNALS = ['electron', 'better-sqlite3', '@napi-rs/keyring'];
+
+// Bundled CommonJS dependencies call require() for Node built-ins; in an ESM bundle that needs a real require.
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __switchboardCreateRequire } from 'node:module';\n" +
+  'const require = __switchboardCreateRequire(import.meta.url);';
+
+export interface BuildResult {
+  outDir: string;
+  files: string[];
+}
+
+/** Runs the esbuild bundles (and the renderer build unless told not to). */
+export async function buildAll(options: { outDir?: string; renderer?: boolean } = {}): Promise<BuildResult> {
+  const outDir = path.resolve(ROOT, options.outDir ?? 'out');
+  const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const common: BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    external: EXTERNALS,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    legalComments: 'none',
+    define: { 'process.env.SWITCHBOARD_VERSION': JSON.stringify(version) },
+  };
+  const esm: BuildOptions = { ...common, format: 'esm', banner: { js: ESM_REQUIRE_BANNER } };
+  const files = [
+    path.join(outDir, 'main', 'index.js'),
+    path.join(outDir, 'preload', 'index.cjs'),
+    path.join(outDir, 'cli', 'switchboard.mjs'),
+  ] as const;
+  await Promise.all([
+    build({ ...esm, entryPoints: [path.join(ROOT, 'main/index.ts')], outfile: files[0] }),
+    build({
+      ...common,
+      format: 'cjs',
+      // The preload runs sandboxed: only `electron` (its renderer half) may be required.
+      external: ['electron'],
+      entryPoints: [path.join(ROOT, 'preload/index.ts')],
+      outfile: files[1],
+    }),
+    build({ ...esm, entryPoints: [path.join(ROOT, 'main/cli.ts')], outfile: files[2] }),
+  ]);
+  // out/main is ESM whatever the nearest package.json says.
+  fs.writeFileSync(path.join(outDir, 'main', 'package.json'), '{ "type": "module" }\n');
+  if (options.renderer !== false) {
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({ configFile: path.join(ROOT, 'vite.config.ts'), root: path.join(ROOT, 'renderer'), logLevel: 'warn' });
+  }
+  return { outDir, files: [...files] };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--outdir');
+  const result = await buildAll({
+    renderer: !args.includes('--skip-renderer'),
+    ...(outIndex >= 0 && args[outIndex + 1] ? { outDir: args[outIndex + 1] } : {}),
+  });
+  for (const file of result.files) process.stdout.write(`built ${path.relative(ROOT, file)}\n`);
+}
