@@ -6,6 +6,8 @@ import * as electron from 'electron';
 import { startDesktopApp } from './app/desktop-app.ts';
 
 startDesktopApp(electron).catch((error: unknown) => {
-  process.stderr.write(`Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   electron.app.exit(1);
 });

@@ -293,7 +293,9 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     watcher = watchRegistryChanges({
       connection: registry.db.connection,
       log,
-      ...(options.watchRegistry?.intervalMs === undefined ? {} : { intervalMs: options.watchRegistry.intervalMs }),
+      ...(options.watchRegistry?.intervalMs === undefined
+        ? {}
+        : { intervalMs: options.watchRegistry.intervalMs }),
       onChange: () => applyExternalChange(services),
     });
   }

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -22,6 +22,21 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __switchboardCreateRequire } from 'node:module';\n" +
   'const require = __switchboardCreateRequire(import.meta.url);';
 
+/**
+ * The contract's files only declare schemas and constants: marking them side-effect free lets the preload
+ * bundle keep the two channel names and drop zod and every schema it never uses.
+ */
+const pureContract: Plugin = {
+  name: 'pure-contract',
+  setup(b) {
+    const contractDir = path.join(ROOT, 'preload', 'contract') + path.sep;
+    b.onResolve({ filter: /\.ts$/ }, (args) => {
+      const file = path.resolve(args.resolveDir, args.path);
+      return file.startsWith(contractDir) ? { path: file, sideEffects: false } : undefined;
+    });
+  },
+};
+
 export interface BuildResult {
   outDir: string;
   files: string[];
@@ -30,7 +45,9 @@ export interface BuildResult {
 /** Runs the esbuild bundles (and the renderer build unless told not to). */
 export async function buildAll(options: { outDir?: string; renderer?: boolean } = {}): Promise<BuildResult> {
   const outDir = path.resolve(ROOT, options.outDir ?? 'out');
-  const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const common: BuildOptions = {
     bundle: true,
     platform: 'node',
@@ -39,6 +56,8 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
     sourcemap: 'linked',
     logLevel: 'warning',
     legalComments: 'none',
+    // ESM entries first: some packages' "main" is a UMD wrapper esbuild cannot follow (jsonc-parser).
+    mainFields: ['module', 'main'],
     define: { 'process.env.SWITCHBOARD_VERSION': JSON.stringify(version) },
   };
   const esm: BuildOptions = { ...common, format: 'esm', banner: { js: ESM_REQUIRE_BANNER } };
@@ -54,6 +73,7 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
       format: 'cjs',
       // The preload runs sandboxed: only `electron` (its renderer half) may be required.
       external: ['electron'],
+      plugins: [pureContract],
       entryPoints: [path.join(ROOT, 'preload/index.ts')],
       outfile: files[1],
     }),
@@ -63,7 +83,11 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
   fs.writeFileSync(path.join(outDir, 'main', 'package.json'), '{ "type": "module" }\n');
   if (options.renderer !== false) {
     const { build: viteBuild } = await import('vite');
-    await viteBuild({ configFile: path.join(ROOT, 'vite.config.ts'), root: path.join(ROOT, 'renderer'), logLevel: 'warn' });
+    await viteBuild({
+      configFile: path.join(ROOT, 'vite.config.ts'),
+      root: path.join(ROOT, 'renderer'),
+      logLevel: 'warn',
+    });
   }
   return { outDir, files: [...files] };
 }

@@ -73,7 +73,8 @@ const inRoundedSquare = (x: number, y: number, r: number) => {
   const dy = Math.max(Math.abs(y - 0.5) - (0.5 - r), 0);
   return dx * dx + dy * dy <= r * r;
 };
-const near = (x: number, y: number, cx: number, cy: number, r: number) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+const near = (x: number, y: number, cx: number, cy: number, r: number) =>
+  (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
 
 /** The app icon: three jacks on the left patched to three on the right. */
 const appIcon: Shader = (x, y) => {
@@ -81,7 +82,11 @@ const appIcon: Shader = (x, y) => {
   const v = (y - 0.06) / 0.88;
   if (u < 0 || u > 1 || v < 0 || v > 1 || !inRoundedSquare(u, v, 0.22)) return CLEAR;
   const rows = [0.3, 0.5, 0.7];
-  const colors: Rgba[] = [[52, 211, 153, 255], [96, 165, 250, 255], [251, 191, 36, 255]];
+  const colors: Rgba[] = [
+    [52, 211, 153, 255],
+    [96, 165, 250, 255],
+    [251, 191, 36, 255],
+  ];
   for (let i = 0; i < 3; i++) {
     const from = rows[i]!;
     const to = rows[(i + 1) % 3]!;

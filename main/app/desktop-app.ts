@@ -5,7 +5,7 @@ import type * as Electron from 'electron';
 import { bridgeLaunchCommand } from '../bridge/launch-command.ts';
 import { openHub, type Hub } from '../hub.ts';
 import { createContractHandlers } from '../ipc/contract-handlers.ts';
-import { createContractDispatcher, type ContractDispatcher } from '../ipc/dispatcher.ts';
+import { createContractDispatcher } from '../ipc/dispatcher.ts';
 import { forwardEvents } from '../ipc/event-forwarding.ts';
 import type { IpcDeps } from '../ipc/handler-types.ts';
 import { toErrorInfo } from '../lib/errors.ts';
@@ -13,13 +13,24 @@ import { resolveDataDir } from '../lib/paths.ts';
 import { assertOpenableUrl } from '../oauth/browser-opener.ts';
 import { startHubServices, type HubServices } from '../services.ts';
 import { createKeyringKeyProvider } from '../vault/keyring-key-provider.ts';
-import type { AiClient, GatewayStatus, HealthSnapshot, ServerSummary } from '../../preload/contract/models.ts';
+import type {
+  AiClient,
+  GatewayStatus,
+  HealthSnapshot,
+  ServerSummary,
+} from '../../preload/contract/models.ts';
 import { registerContractIpc, windowEventSink } from './ipc-registration.ts';
 import { shouldNotify } from './notifications.ts';
 import { createSafeStorageKeyProvider } from './safe-storage-key-provider.ts';
 import { createTrayController, type TrayController } from './tray.ts';
 import { buildTrayMenu, type TrayAction, type TrayIcon } from './tray-menu.ts';
-import { hardenSession, hardenWindow, isAppUrl, secureWebPreferences, type AppOrigin } from './window-security.ts';
+import {
+  hardenSession,
+  hardenWindow,
+  isAppUrl,
+  secureWebPreferences,
+  type AppOrigin,
+} from './window-security.ts';
 
 type ElectronModule = typeof Electron;
 
@@ -130,19 +141,26 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
       if (devUrl !== undefined) void win.loadURL(`${devUrl}#${hash}`);
       else void win.loadFile(path.join(rendererDir, 'index.html'), { hash });
     } else {
-      if (route !== undefined) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(route)}`);
+      if (route !== undefined)
+        void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(route)}`);
       win.show();
       win.focus();
     }
   };
-  forwardEvents(services, windowEventSink(() => (win && !win.isDestroyed() ? win.webContents : undefined)), hub.log);
+  forwardEvents(
+    services,
+    windowEventSink(() => (win && !win.isDestroyed() ? win.webContents : undefined)),
+    hub.log,
+  );
   app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
 
   // The tray: one model, rebuilt on events.
-  const trayDir = app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(app.getAppPath(), 'build', 'tray');
+  const trayDir = app.isPackaged
+    ? path.join(process.resourcesPath, 'tray')
+    : path.join(app.getAppPath(), 'build', 'tray');
   const icons = new Map<TrayIcon, Electron.NativeImage>();
   const iconOf = (state: TrayIcon) => {
     let image = icons.get(state);
@@ -195,7 +213,10 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
       buildMenu: (template) => electron.Menu.buildFromTemplate(template),
       icon: iconOf,
     },
-    { run: (action) => void run(action).catch((error) => hub.log.warn('tray action failed', { error })), onClick: () => showWindow() },
+    {
+      run: (action) => void run(action).catch((error) => hub.log.warn('tray action failed', { error })),
+      onClick: () => showWindow(),
+    },
   );
   let pending: NodeJS.Timeout | undefined;
   async function refreshTray(): Promise<void> {
@@ -204,7 +225,9 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
       value<GatewayStatus>('gateway.status', {}),
     ]);
     if (!servers || !gateway) return;
-    tray.render(buildTrayMenu({ gateway, servers, clients, launchAtLogin: settings.get('app.launchAtLogin') }));
+    tray.render(
+      buildTrayMenu({ gateway, servers, clients, launchAtLogin: settings.get('app.launchAtLogin') }),
+    );
   }
   const scheduleTray = () => {
     // Health events arrive in bursts (every server at start): one rebuild per burst.
@@ -217,9 +240,14 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
   services.on('auth.changed', scheduleTray);
   services.on('health.changed', ({ prefix, health }) => {
     const server = hub.registry.servers.find(prefix);
-    const message = shouldNotify(lastHealth.get(prefix), health, { notifications: settings.get('app.notifications') }, {
-      name: server?.name ?? prefix,
-    });
+    const message = shouldNotify(
+      lastHealth.get(prefix),
+      health,
+      { notifications: settings.get('app.notifications') },
+      {
+        name: server?.name ?? prefix,
+      },
+    );
     lastHealth.set(prefix, health);
     if (message) notify(message.title, message.body);
     scheduleTray();

@@ -13,7 +13,11 @@ export function registerContractIpc(options: {
 }): () => void {
   options.ipcMain.handle(
     IPC_INVOKE_CHANNEL,
-    async (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, name: unknown, input: unknown): Promise<Result<unknown>> => {
+    async (
+      event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+      name: unknown,
+      input: unknown,
+    ): Promise<Result<unknown>> => {
       const frame = event.senderFrame;
       // A sub-frame or any page that is not ours (it could only get here through a navigation we missed).
       if (!frame || frame.parent !== null || !options.isTrustedUrl(frame.url)) {

@@ -21,7 +21,8 @@ export function shouldNotify(
 ): { title: string; body: string } | null {
   if (!settings.notifications || previous === undefined) return null;
   if (!BAD.has(next.status) || previous.status === next.status) return null;
-  const detail = next.status === 'needs_config' && next.missing.length > 0 ? ` (${next.missing.join(', ')})` : '';
+  const detail =
+    next.status === 'needs_config' && next.missing.length > 0 ? ` (${next.missing.join(', ')})` : '';
   const why = next.status === 'unhealthy' && next.lastError ? `: ${next.lastError.message}` : '';
   return {
     title: `${server.name} ${WHAT[next.status] ?? 'needs attention'}`,

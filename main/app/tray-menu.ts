@@ -1,4 +1,9 @@
-import type { AiClient, GatewayStatus, HealthStatusName, ServerSummary } from '../../preload/contract/models.ts';
+import type {
+  AiClient,
+  GatewayStatus,
+  HealthStatusName,
+  ServerSummary,
+} from '../../preload/contract/models.ts';
 
 /**
  * The tray menu as pure data: `buildTrayMenu(state)` decides everything (labels, checkmarks, icon), and
@@ -54,14 +59,20 @@ const STATUS_LABELS: Record<HealthStatusName, string> = {
   unknown: 'not checked yet',
 };
 
-const STATUS_MARKS: Record<TrayIcon | 'neutral', string> = { ok: '●', attention: '▲', error: '✕', neutral: '○' };
+const STATUS_MARKS: Record<TrayIcon | 'neutral', string> = {
+  ok: '●',
+  attention: '▲',
+  error: '✕',
+  neutral: '○',
+};
 
 /** The overall state the tray icon shows: error beats attention beats ok; off servers do not count. */
 export function overallHealth(state: Pick<TrayState, 'gateway' | 'servers'>): TrayIcon {
   const enabled = state.servers.filter((s) => s.enabled);
   if (enabled.some((s) => ERROR_STATUSES.has(s.health.status))) return 'error';
   if (!state.gateway.running && !state.gateway.paused) return 'error';
-  if (state.gateway.paused || enabled.some((s) => ATTENTION_STATUSES.has(s.health.status))) return 'attention';
+  if (state.gateway.paused || enabled.some((s) => ATTENTION_STATUSES.has(s.health.status)))
+    return 'attention';
   return 'ok';
 }
 
@@ -91,7 +102,12 @@ export function buildTrayMenu(state: TrayState): MenuModel {
           kind: 'submenu',
           label: `${markOf(s.health.status)} ${s.name} — ${STATUS_LABELS[s.health.status]}`,
           items: [
-            { kind: 'checkbox', label: 'Enabled', checked: s.enabled, action: { type: 'set-server-enabled', prefix: s.prefix, enabled: !s.enabled } },
+            {
+              kind: 'checkbox',
+              label: 'Enabled',
+              checked: s.enabled,
+              action: { type: 'set-server-enabled', prefix: s.prefix, enabled: !s.enabled },
+            },
             { kind: 'action', label: 'Details…', action: { type: 'open-server', prefix: s.prefix } },
           ],
         }));
@@ -102,7 +118,12 @@ export function buildTrayMenu(state: TrayState): MenuModel {
       ? [{ kind: 'label', label: 'No AI clients found' }]
       : detected.map((c) => ({
           kind: 'action',
-          label: c.entry === 'current' ? `${c.displayName} ✓ connected` : c.entry === 'outdated' ? `${c.displayName} (update)` : c.displayName,
+          label:
+            c.entry === 'current'
+              ? `${c.displayName} ✓ connected`
+              : c.entry === 'outdated'
+                ? `${c.displayName} (update)`
+                : c.displayName,
           action: { type: 'connect-client', id: c.id },
           enabled: c.entry !== 'unreadable',
         }));
@@ -111,10 +132,17 @@ export function buildTrayMenu(state: TrayState): MenuModel {
     icon,
     tooltip:
       `Switchboard — ${gatewayLine.toLowerCase()}` +
-      (problems > 0 ? `, ${problems} server${problems === 1 ? '' : 's'} need${problems === 1 ? 's' : ''} attention` : ''),
+      (problems > 0
+        ? `, ${problems} server${problems === 1 ? '' : 's'} need${problems === 1 ? 's' : ''} attention`
+        : ''),
     items: [
       { kind: 'label', label: gatewayLine },
-      { kind: 'action', label: `Copy URL  ${gateway.url}`, action: { type: 'copy-url', url: gateway.url }, enabled: !gateway.paused },
+      {
+        kind: 'action',
+        label: `Copy URL  ${gateway.url}`,
+        action: { type: 'copy-url', url: gateway.url },
+        enabled: !gateway.paused,
+      },
       { kind: 'separator' },
       ...serverItems,
       { kind: 'separator' },
@@ -124,7 +152,12 @@ export function buildTrayMenu(state: TrayState): MenuModel {
         : { kind: 'action', label: 'Pause gateway', action: { type: 'set-paused', paused: true } },
       { kind: 'separator' },
       { kind: 'action', label: 'Open Switchboard', action: { type: 'open-window' } },
-      { kind: 'checkbox', label: 'Start at login', checked: state.launchAtLogin, action: { type: 'set-launch-at-login', enabled: !state.launchAtLogin } },
+      {
+        kind: 'checkbox',
+        label: 'Start at login',
+        checked: state.launchAtLogin,
+        action: { type: 'set-launch-at-login', enabled: !state.launchAtLogin },
+      },
       { kind: 'separator' },
       { kind: 'action', label: 'Quit Switchboard', action: { type: 'quit' } },
     ],

@@ -3,7 +3,9 @@ import type { MenuItemModel, MenuModel, TrayAction, TrayIcon } from './tray-menu
 
 /** The Electron pieces the tray needs, injectable so tests pass fakes that record what they were given. */
 export interface TrayFactory {
-  createTray(icon: NativeImage | string): Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'on' | 'destroy'>;
+  createTray(
+    icon: NativeImage | string,
+  ): Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'on' | 'destroy'>;
   buildMenu(template: MenuItemConstructorOptions[]): Menu;
   /** The image (or path) of an icon state. */
   icon(state: TrayIcon): NativeImage | string;

@@ -100,8 +100,12 @@ export type HardenableSession = Pick<
 >;
 
 /** Denies permission requests and applies the CSP header to every response the session loads. */
-export function hardenSession(session: HardenableSession, options: { origin: AppOrigin; dev?: boolean }): void {
-  const allowed = (permission: string, url: string) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(url, options.origin);
+export function hardenSession(
+  session: HardenableSession,
+  options: { origin: AppOrigin; dev?: boolean },
+): void {
+  const allowed = (permission: string, url: string) =>
+    ALLOWED_PERMISSIONS.has(permission) && isAppUrl(url, options.origin);
   // The page's own URL, not the requesting origin: a file:// origin is just "file:///".
   session.setPermissionRequestHandler((webContents, permission, callback) => {
     callback(allowed(permission, webContents.getURL()));

@@ -80,11 +80,16 @@ function nextSteps(
 ): string[] {
   const steps = envVars
     .filter((v) => v.required && v.default === undefined)
-    .map(
-      (v) => `switchboard secret set ${prefix} ${v.name}${v.secret ? '' : '   (a setting, not a secret)'}`,
-    );
+    .map((v) => setValueHint(prefix, v.name, v.secret));
   if (entry.authKind === 'oauth') steps.push(`switchboard auth connect ${prefix}   (sign in in the browser)`);
   return steps;
+}
+
+/** The command that sets a variable: secrets from stdin (`secret set`), settings on the command line (`var set`). */
+export function setValueHint(prefix: string, name: string, secret: boolean): string {
+  return secret
+    ? `switchboard secret set ${prefix} ${name}`
+    : `switchboard var set ${prefix} ${name} <value>`;
 }
 
 /** The shape `catalog.search` returns to the UI: the entry without its template, plus its transport. */

@@ -30,6 +30,7 @@ import { findTokenMatch } from '../gateway/tokens/token-crypto.ts';
 import type { Hub } from '../hub.ts';
 import { SwitchboardError, isSwitchboardError } from '../lib/errors.ts';
 import { createClientTokenRepository } from '../registry/client-token-repository.ts';
+import { setValueHint } from './catalog-commands.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -55,6 +56,7 @@ interface Target {
   tokenName: string;
 }
 
+/** Registers `clients` (with `clients import`), `connect` and `disconnect`. */
 export function registerClientCommands(program: Command, ctx: CliContext): void {
   const clients = program
     .command('clients')
@@ -328,14 +330,20 @@ async function importFromClient(
 
   // Fails with VAULT_UNAVAILABLE before anything is written; the transaction below rolls back otherwise.
   if (plan.secrets.length > 0) hub.vault.unlock();
-  const added = hub.registry.db.connection.transaction(() => {
-    const stored = plan.add.map((item) => hub.registry.servers.add(item.definition));
+  const stored = hub.registry.db.connection.transaction(() => {
+    const servers = plan.add.map((item) => hub.registry.servers.add(item.definition));
     for (const secret of plan.secrets) hub.variables.set(secret.prefix, secret.name, secret.value);
-    return stored.map((s) => s.prefix);
+    return servers;
   })();
+  const added = stored.map((s) => s.prefix);
 
   const needsValues = plan.add.flatMap((item) =>
-    item.missingNames.map((name) => ({ prefix: item.definition.prefix, name })),
+    item.missingNames.map((name) => {
+      const secret =
+        stored.find((s) => s.prefix === item.definition.prefix)?.envVars.find((v) => v.name === name)
+          ?.secret ?? true;
+      return { prefix: item.definition.prefix, name, secret };
+    }),
   );
   let replaced: (ConfigChangeResult & { removedEntries: string[] }) | undefined;
   if (opts.replace) {
@@ -372,7 +380,7 @@ async function importFromClient(
       lines.push(`stored ${plan.secrets.length} secret${plan.secrets.length === 1 ? '' : 's'} in the vault`);
     for (const skip of plan.skipped) lines.push(`skipped ${skip.name}: ${skip.reason}`);
     for (const need of needsValues)
-      lines.push(`set next: switchboard secret set ${need.prefix} ${need.name}`);
+      lines.push(`set next: ${setValueHint(need.prefix, need.name, need.secret)}`);
     if (replaced !== undefined) {
       lines.push(`replaced them in ${replaced.path} with Switchboard's entry`);
       if (replaced.backupPath !== undefined) lines.push(`backup: ${replaced.backupPath}`);

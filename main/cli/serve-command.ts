@@ -92,7 +92,8 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   });
   options.note(`Switchboard gateway listening on ${services.url} (Ctrl+C to stop)`);
   // The only place the UI token is ever written: this one line for the person who started the server.
-  if (services.uiUrl) options.note(`Switchboard web UI (this address is the password, keep it private): ${services.uiUrl}`);
+  if (services.uiUrl)
+    options.note(`Switchboard web UI (this address is the password, keep it private): ${services.uiUrl}`);
   if (services.uiProblem) options.note(`Web UI: ${services.uiProblem}`);
   const signal = await options.stopSignal;
   options.note(`${signal}: shutting down`);
@@ -135,7 +136,10 @@ export function registerServeCommand(program: Command, ctx: CliContext, startSer
       'gateway port on 127.0.0.1 and ::1 (default: the gateway.port setting, 17517; 0 = any free port)',
       parsePortOption,
     )
-    .option('--ui', 'also serve the Switchboard window at http://127.0.0.1:<port>/ui/ (prints a one-time address)')
+    .option(
+      '--ui',
+      'also serve the Switchboard window at http://127.0.0.1:<port>/ui/ (prints a one-time address)',
+    )
     .action(async (options: { port?: number; ui?: boolean }) => {
       const stop = onStopSignal();
       try {

@@ -57,7 +57,8 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
         : undefined;
       const stored = hub.registry.db.connection.transaction(() => {
         const added = hub.registry.servers.add(input);
-        if (clientSecret !== undefined) hub.vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, clientSecret);
+        if (clientSecret !== undefined)
+          hub.vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, clientSecret);
         return added;
       })();
       ctx.out.result(stored, () => `added ${stored.prefix} (${stored.transport})`);
@@ -136,7 +137,13 @@ function buildDefinition(prefix: string, command: string[], opts: AddOptions): S
     if (transport !== 'http' && transport !== 'sse') {
       throw new SwitchboardError('USAGE', `--transport must be "http" or "sse", not "${transport}"`);
     }
-    return { ...common, transport, url: opts.url, headers: parseHeaderPairs(opts.header), ...oauthFromOptions(opts) };
+    return {
+      ...common,
+      transport,
+      url: opts.url,
+      headers: parseHeaderPairs(opts.header),
+      ...oauthFromOptions(opts),
+    };
   }
   if (Object.keys(oauthFromOptions(opts)).length > 0 || opts.oauthClientSecretStdin) {
     throw new SwitchboardError('USAGE', '--oauth-* and --pass-through are for remote servers (with --url)');

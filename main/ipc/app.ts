@@ -19,7 +19,10 @@ export function register(deps: IpcDeps): PartialHandlerTable {
       hub.vault.unlock();
       return { ok: true };
     } catch (error) {
-      return { ok: false, message: hub.redactor.redact(error instanceof Error ? error.message : String(error)) };
+      return {
+        ok: false,
+        message: hub.redactor.redact(error instanceof Error ? error.message : String(error)),
+      };
     }
   }
 }

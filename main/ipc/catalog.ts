@@ -20,6 +20,7 @@ export function register(_deps: IpcDeps): PartialHandlerTable {
         transport: e.template.transport,
       })),
     'catalog.categories': () => catalogCategories().map((c) => c.category),
-    'catalog.template': ({ id, prefix }) => ({ ...definitionFromCatalog(id, prefix) }) as Record<string, unknown>,
+    'catalog.template': ({ id, prefix }) =>
+      ({ ...definitionFromCatalog(id, prefix) }) as Record<string, unknown>,
   };
 }

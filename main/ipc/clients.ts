@@ -45,9 +45,15 @@ export function register(deps: IpcDeps): PartialHandlerTable {
     if (projectDir === undefined) return (await adapter.detect(nodeFsLike, ctx())).configPath;
     const project = adapter.configPaths(ctx(projectDir)).find((l) => l.scope === 'project');
     if (!project) {
-      throw new SwitchboardError('VALIDATION', `projectDir: ${adapter.displayName} has no per-project config file`, {
-        details: { issues: [{ path: ['projectDir'], message: 'this client has no per-project config file' }] },
-      });
+      throw new SwitchboardError(
+        'VALIDATION',
+        `projectDir: ${adapter.displayName} has no per-project config file`,
+        {
+          details: {
+            issues: [{ path: ['projectDir'], message: 'this client has no per-project config file' }],
+          },
+        },
+      );
     }
     return project.path;
   };

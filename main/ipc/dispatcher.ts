@@ -46,9 +46,14 @@ export function createContractDispatcher(
         // Paths only: the value itself may be exactly what must not be shown.
         log.error('a command handler returned a value outside the contract', {
           command: name,
-          issues: output.error.issues.map((i) => `${formatIssuePath(i.path as (string | number)[])}: ${i.message}`),
+          issues: output.error.issues.map(
+            (i) => `${formatIssuePath(i.path as (string | number)[])}: ${i.message}`,
+          ),
         });
-        return fail({ code: 'INTERNAL', message: `${name} produced an answer outside the contract; see the log` });
+        return fail({
+          code: 'INTERNAL',
+          message: `${name} produced an answer outside the contract; see the log`,
+        });
       }
       return { ok: true, value: output.data };
     } catch (error) {
@@ -60,7 +65,9 @@ export function createContractDispatcher(
 /** VALIDATION naming each bad field, with `details.issues` ({ path, message }) for forms. */
 export function validationError(command: string, error: z.ZodError): ErrorInfo {
   const issues = definitionIssues(error);
-  const summary = issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+  const summary = issues
+    .map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`)
+    .join('; ');
   return {
     code: 'VALIDATION',
     message: `invalid input for ${command}: ${summary}`,

@@ -46,7 +46,11 @@ export function register(deps: IpcDeps): PartialHandlerTable {
       return summaryOf(services, stored);
     },
 
-    'servers.parseSnippet': ({ text }) => parseSnippet(text, registry.servers.list().map((s) => s.prefix)),
+    'servers.parseSnippet': ({ text }) =>
+      parseSnippet(
+        text,
+        registry.servers.list().map((s) => s.prefix),
+      ),
 
     'servers.logs': ({ prefix }) => {
       registry.servers.get(prefix);

@@ -40,7 +40,15 @@ export function register(deps: IpcDeps): PartialHandlerTable {
         });
       } catch (error) {
         const { outcome, errorCode } = classifyFailure(error, false);
-        record({ at, clientName: UI_CLIENT_NAME, server: prefix, tool, durationMs: clock.now() - at, outcome, errorCode });
+        record({
+          at,
+          clientName: UI_CLIENT_NAME,
+          server: prefix,
+          tool,
+          durationMs: clock.now() - at,
+          outcome,
+          errorCode,
+        });
         if (error instanceof SwitchboardError) throw error;
         const message = error instanceof Error ? error.message : String(error);
         throw new SwitchboardError(

@@ -48,7 +48,8 @@ export function createCliAuthHub(hub: Hub, options: CliAuthHubOptions): AuthHub 
       log: hub.log,
       redactor: hub.redactor,
       openBrowser: createCliOpener({ print: options.print, tryOpen: !noBrowser }),
-      redirectUri: () => `http://127.0.0.1:${mode?.kind === 'local' ? mode.port : settingsPort()}/oauth/callback`,
+      redirectUri: () =>
+        `http://127.0.0.1:${mode?.kind === 'local' ? mode.port : settingsPort()}/oauth/callback`,
       ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
     });
     return manager;
@@ -76,7 +77,10 @@ export function createCliAuthHub(hub: Hub, options: CliAuthHubOptions): AuthHub 
         if (mode?.kind !== 'remote') return local().connect(prefix, connectOptions);
         const bridgeToken = readBridgeToken(hub.dataDir);
         if (bridgeToken === undefined) {
-          throw new SwitchboardError('INTERNAL', 'the running Switchboard has no bridge token file to authenticate with');
+          throw new SwitchboardError(
+            'INTERNAL',
+            'the running Switchboard has no bridge token file to authenticate with',
+          );
         }
         return connectThroughRunningHub({
           origin: mode.origin,

@@ -86,8 +86,7 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
   const wellKnown = (
     base: string,
     handler: (request: Request) => Promise<Response | undefined>,
-  ): GatewayRoute[] =>
-    [base, `${base}/*`].map((path) => ({ method: 'GET', path, auth: 'none', handler }));
+  ): GatewayRoute[] => [base, `${base}/*`].map((path) => ({ method: 'GET', path, auth: 'none', handler }));
 
   const relayRoute: GatewayRoute = {
     method: 'ALL',
@@ -149,11 +148,15 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
       try {
         body = ConnectBodySchema.parse(await request.json());
       } catch {
-        return json({ error: { code: 'VALIDATION', message: 'body must be {"prefix": string, "scopes"?: string[]}' } }, 400);
+        return json(
+          { error: { code: 'VALIDATION', message: 'body must be {"prefix": string, "scopes"?: string[]}' } },
+          400,
+        );
       }
       const { prefix } = body;
       try {
-        if (!deps.servers.find(prefix)) throw new SwitchboardError('NOT_FOUND', `no server has the prefix "${prefix}"`);
+        if (!deps.servers.find(prefix))
+          throw new SwitchboardError('NOT_FOUND', `no server has the prefix "${prefix}"`);
         deps.oauth.status(prefix); // VALIDATION for stdio servers, before anything starts
       } catch (error) {
         return json({ error: toErrorInfo(error) }, 400);
@@ -196,7 +199,15 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
       const state = connects.get(params.id ?? '');
       return state
         ? json(state)
-        : json({ error: { code: 'NOT_FOUND', message: 'no such Connect (it finished long ago, or the hub restarted)' } }, 404);
+        : json(
+            {
+              error: {
+                code: 'NOT_FOUND',
+                message: 'no such Connect (it finished long ago, or the hub restarted)',
+              },
+            },
+            404,
+          );
     },
   };
 

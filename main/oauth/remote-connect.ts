@@ -59,7 +59,10 @@ export async function connectThroughRunningHub(options: RemoteConnectOptions): P
     await fetchFn(`${options.origin}${ADMIN_CONNECT_PATH}`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ prefix: options.prefix, ...(options.scopes?.length ? { scopes: options.scopes } : {}) }),
+      body: JSON.stringify({
+        prefix: options.prefix,
+        ...(options.scopes?.length ? { scopes: options.scopes } : {}),
+      }),
     }),
   );
   let shown = false;
@@ -81,6 +84,8 @@ export async function connectThroughRunningHub(options: RemoteConnectOptions): P
 }
 
 function asError(error: { code: string; message: string }): SwitchboardError {
-  const code = (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'INTERNAL';
+  const code = (ERROR_CODES as readonly string[]).includes(error.code)
+    ? (error.code as ErrorCode)
+    : 'INTERNAL';
   return new SwitchboardError(code, error.message);
 }

@@ -86,7 +86,10 @@ export function connectError(prefix: string, error: unknown): SwitchboardError {
       'NEEDS_AUTH',
       `${prefix} needs more permission than its sign-in grants${wanted}: connect it again in Switchboard ` +
         `or run \`switchboard auth connect ${prefix}${flag}\``,
-      { cause: error, details: { prefix, insufficientScope: true, requiredScope: scope.requiredScope ?? null } },
+      {
+        cause: error,
+        details: { prefix, insufficientScope: true, requiredScope: scope.requiredScope ?? null },
+      },
     );
   }
   if (error instanceof UnauthorizedError) {

@@ -63,7 +63,11 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
   const refuse = (status: number, code: string, message: string) =>
     json({ ok: false, error: { code, message } }, status);
   const unauthorized = () =>
-    refuse(401, 'UNAUTHORIZED', 'Missing or wrong UI token: open the address `switchboard serve --ui` printed');
+    refuse(
+      401,
+      'UNAUTHORIZED',
+      'Missing or wrong UI token: open the address `switchboard serve --ui` printed',
+    );
 
   /** Same-origin only: a browser's Origin (when sent) must be exactly this page's origin. */
   const foreignOrigin = (request: Request): boolean => {
@@ -79,7 +83,8 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
     path: `${UI_API_BASE}/:command`,
     auth: 'none',
     async handler(request, { params }) {
-      if (!uiTokenMatches(bearerTokenOf(request.headers.get('authorization')), options.token)) return unauthorized();
+      if (!uiTokenMatches(bearerTokenOf(request.headers.get('authorization')), options.token))
+        return unauthorized();
       if (foreignOrigin(request)) return refuse(403, 'FORBIDDEN', 'Cross-origin requests are not allowed');
       // A form or a no-cors fetch cannot send application/json without a preflight we never answer.
       const type = request.headers.get('content-type') ?? '';
@@ -98,7 +103,8 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
       } catch {
         return refuse(400, 'VALIDATION', 'The request body is not JSON');
       }
-      const input = typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
+      const input =
+        typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
       return json(await options.dispatch(name, input));
     },
   };

@@ -97,7 +97,9 @@ export function cliRunner(dataDir: string, env: NodeJS.ProcessEnv) {
   const json = async <T = unknown>(args: string[]): Promise<T> => {
     const result = await run(['--json', ...args]);
     if (result.code !== 0) {
-      throw new Error(`switchboard ${args.join(' ')} exited ${result.code}: ${result.stdout}${result.stderr}`);
+      throw new Error(
+        `switchboard ${args.join(' ')} exited ${result.code}: ${result.stdout}${result.stderr}`,
+      );
     }
     return JSON.parse(result.stdout) as T;
   };
@@ -112,7 +114,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
       );
     });
   });

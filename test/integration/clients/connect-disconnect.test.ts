@@ -34,7 +34,8 @@ interface ClientRow {
 vi.setConfig({ testTimeout: 180_000 });
 
 const HTTP_CLIENTS = CLIENT_IDS.filter((id) => id !== 'claude-desktop');
-const byId = (rows: ClientRow[]) => Object.fromEntries(rows.map((r) => [r.id, r])) as Record<string, ClientRow>;
+const byId = (rows: ClientRow[]) =>
+  Object.fromEntries(rows.map((r) => [r.id, r])) as Record<string, ClientRow>;
 const entries = (rows: ClientRow[]) => Object.fromEntries(rows.map((r) => [r.id, r.entry]));
 const every = (entry: string, ids: readonly string[] = CLIENT_IDS) =>
   Object.fromEntries(ids.map((id) => [id, entry]));
@@ -63,7 +64,12 @@ describe('connect, then disconnect, gives every client its original file back', 
   it('lists every client under the fake home (XDG_CONFIG_HOME, CODEX_HOME … ignored) with no entry', async () => {
     const rows = byId(await cli.json<ClientRow[]>(['clients']));
     for (const id of CLIENT_IDS) {
-      expect(rows[id]).toMatchObject({ detected: true, configPath: file(id), configExists: true, entry: 'absent' });
+      expect(rows[id]).toMatchObject({
+        detected: true,
+        configPath: file(id),
+        configExists: true,
+        entry: 'absent',
+      });
       expect(rows[id]?.restartHint).toMatch(/\S/);
     }
   });
@@ -94,7 +100,10 @@ describe('connect, then disconnect, gives every client its original file back', 
 
   it('reports outdated entries: a revoked token, another gateway port, another data directory', async () => {
     expect((await cli.run(['token', 'revoke', 'cursor'])).code).toBe(0);
-    expect(entries(await cli.json<ClientRow[]>(['clients']))).toEqual({ ...every('current'), cursor: 'outdated' });
+    expect(entries(await cli.json<ClientRow[]>(['clients']))).toEqual({
+      ...every('current'),
+      cursor: 'outdated',
+    });
 
     // Reconnecting replaces the dead token with a new one.
     const tokenBefore = fs.readFileSync(file('cursor'), 'utf8');

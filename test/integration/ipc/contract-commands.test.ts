@@ -43,7 +43,9 @@ function snapshot() {
     settings: registry.settings.getAll(),
     tokens: createClientTokenRepository(registry.db, { clock: h.hub.clock }).list(),
     env: servers.map((s) => registry.servers.listEnvValues(s.prefix)),
-    secrets: servers.map((s) => vault.listNames(`server:${registry.servers.idOf(s.prefix)}`).map((n) => n.name)),
+    secrets: servers.map((s) =>
+      vault.listNames(`server:${registry.servers.idOf(s.prefix)}`).map((n) => n.name),
+    ),
     disabled: [...h.services.toolSettings.allDisabled()].map(([k, v]) => [k, [...v]]),
     files: fs.readdirSync(h.home, { recursive: true }).map(String).sort(),
   });
@@ -123,7 +125,11 @@ describe('every contract command', () => {
       path.join(h.home, '.config/Claude/claude_desktop_config.json'),
       JSON.stringify({
         mcpServers: {
-          'imported one': { command: process.execPath, args: ['-e', '0'], env: { GITHUB_TOKEN: `ghp_${CANARY}` } },
+          'imported one': {
+            command: process.execPath,
+            args: ['-e', '0'],
+            env: { GITHUB_TOKEN: `ghp_${CANARY}` },
+          },
         },
       }),
     );
@@ -145,7 +151,9 @@ describe('every contract command', () => {
       const error = await err(name, { ...(input as object), unexpectedField: 1 });
       expect(error.code, name).toBe('VALIDATION');
       expect(error.message, name).toContain('unexpectedField');
-      expect(error.details, name).toEqual({ issues: [{ path: ['unexpectedField'], message: expect.any(String) }] });
+      expect(error.details, name).toEqual({
+        issues: [{ path: ['unexpectedField'], message: expect.any(String) }],
+      });
       expect(snapshot(), name).toBe(before);
     }
   });
@@ -173,8 +181,14 @@ describe('every contract command', () => {
   });
 
   it('answers an unknown command with NOT_FOUND and never throws', async () => {
-    await expect(h.dispatch('servers.nuke', {})).resolves.toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    await expect(h.dispatch('__proto__', {})).resolves.toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await expect(h.dispatch('servers.nuke', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    await expect(h.dispatch('__proto__', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 });
 
@@ -200,12 +214,18 @@ describe('servers', () => {
 
   it('get shows tools with their exposed names and enabled flags once the catalog is cached', async () => {
     const detail = await waitFor(async () => {
-      const d = await ok<{ tools: { name: string; exposedName: string; enabled: boolean }[] }>('servers.get', {
-        prefix: 'echo',
-      });
+      const d = await ok<{ tools: { name: string; exposedName: string; enabled: boolean }[] }>(
+        'servers.get',
+        {
+          prefix: 'echo',
+        },
+      );
       return d.tools.length > 0 ? d : undefined;
     });
-    expect(detail.tools.find((t) => t.name === 'echo')).toMatchObject({ exposedName: 'echo__echo', enabled: true });
+    expect(detail.tools.find((t) => t.name === 'echo')).toMatchObject({
+      exposedName: 'echo__echo',
+      enabled: true,
+    });
     expect(detail.tools.find((t) => t.name === 'add')).toMatchObject({ enabled: false });
     const summary = (await ok<{ prefix: string; toolCount: number }[]>('servers.list', {})).find(
       (s) => s.prefix === 'echo',
@@ -224,9 +244,12 @@ describe('servers', () => {
   });
 
   it('parseSnippet turns a pasted entry into a definition without its secret value', async () => {
-    const value = await ok<{ definitions: Record<string, unknown>[]; secretNames: string[] }>('servers.parseSnippet', {
-      text: `"github": {"command": "npx", "args": ["-y", "gh"], "env": {"GITHUB_TOKEN": "ghp_${CANARY}"}}`,
-    });
+    const value = await ok<{ definitions: Record<string, unknown>[]; secretNames: string[] }>(
+      'servers.parseSnippet',
+      {
+        text: `"github": {"command": "npx", "args": ["-y", "gh"], "env": {"GITHUB_TOKEN": "ghp_${CANARY}"}}`,
+      },
+    );
     expect(value.definitions).toHaveLength(1);
     expect(value.definitions[0]).toMatchObject({ prefix: 'github', transport: 'stdio', command: 'npx' });
     expect(value.secretNames).toEqual(['GITHUB_TOKEN']);
@@ -250,7 +273,11 @@ describe('variables, tools and activity', () => {
     });
     // The tool echoes the environment; the window sees it redacted.
     const call = await waitFor(async () => {
-      const r = await run('tools.call', { prefix: 'echo', tool: 'env', arguments: { names: 'CANARY_TOKEN' } });
+      const r = await run('tools.call', {
+        prefix: 'echo',
+        tool: 'env',
+        arguments: { names: 'CANARY_TOKEN' },
+      });
       return r.ok && JSON.stringify(r.value).includes('[REDACTED]') ? r.value : undefined;
     });
     expect(JSON.stringify(call)).not.toContain(CANARY);
@@ -321,7 +348,9 @@ describe('settings, tokens, clients, transfer, gateway', () => {
     const fileText = fs.readFileSync(first.path, 'utf8');
     const token1 = /Bearer ([^"]+)/.exec(fileText)?.[1];
     expect(token1).toBeDefined();
-    const cursor = (await ok<{ id: string; entry: string }[]>('clients.list', {})).find((c) => c.id === 'cursor');
+    const cursor = (await ok<{ id: string; entry: string }[]>('clients.list', {})).find(
+      (c) => c.id === 'cursor',
+    );
     expect(cursor?.entry).toBe('current');
     // Connecting again revokes the old token and writes a new one.
     await ok('clients.connect', { id: 'cursor' });
@@ -383,7 +412,8 @@ describe('settings, tokens, clients, transfer, gateway', () => {
 describe('the canary secret', () => {
   it('never appears in any command output or event payload', async () => {
     // Touch every read command once more after the secret is set.
-    for (const name of ['servers.list', 'app.info', 'transfer.export', 'activity.list'] as const) await run(name, {});
+    for (const name of ['servers.list', 'app.info', 'transfer.export', 'activity.list'] as const)
+      await run(name, {});
     await run('servers.get', { prefix: 'echo' });
     await run('servers.logs', { prefix: 'echo' });
     await run('clients.importPreview', { id: 'claude-desktop' });

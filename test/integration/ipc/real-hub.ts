@@ -83,7 +83,10 @@ export async function startRealHub(options: RealHubOptions = {}): Promise<RealHu
 }
 
 /** The echo fixture as a stdio server definition. */
-export function echoDefinition(prefix = 'echo', extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function echoDefinition(
+  prefix = 'echo',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     prefix,
     name: `Echo ${prefix}`,

@@ -48,32 +48,37 @@ afterAll(async () => {
 
 /** Runs the CLI; while it runs, any "Open this page" URL it prints is signed in by the scripted browser. */
 function cliWithBrowser(dataDir: string, args: string[], redirectUri: (url: URL) => string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; browsed: URL[] }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const browsed: URL[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-      const match = /sign in[^\n]*:\n\s+(http\S+)/.exec(stderr);
-      if (match?.[1] && browsed.length === 0) {
-        const url = new URL(match[1]);
-        browsed.push(url);
-        void driveDevInteractions(url, { redirectUri: redirectUri(url) })
-          .then((callback) => fetch(callback))
-          .then((page) => page.text())
-          .catch((error: unknown) => (stderr += `\nBROWSER FAILED: ${String(error)}`));
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      cliOutput.push(stdout, stderr);
-      resolve({ code, stdout, stderr, browsed });
-    });
-  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string; browsed: URL[] }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', dataDir, ...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      const browsed: URL[] = [];
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+        const match = /sign in[^\n]*:\n\s+(http\S+)/.exec(stderr);
+        if (match?.[1] && browsed.length === 0) {
+          const url = new URL(match[1]);
+          browsed.push(url);
+          void driveDevInteractions(url, { redirectUri: redirectUri(url) })
+            .then((callback) => fetch(callback))
+            .then((page) => page.text())
+            .catch((error: unknown) => (stderr += `\nBROWSER FAILED: ${String(error)}`));
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        cliOutput.push(stdout, stderr);
+        resolve({ code, stdout, stderr, browsed });
+      });
+    },
+  );
 }
 
 describe('OAuth upstreams through the gateway', () => {
@@ -90,7 +95,11 @@ describe('OAuth upstreams through the gateway', () => {
     await waitFor(() => services.health.status('notes')?.status === 'needs_auth', 10_000, 'notes needs_auth');
 
     const port = services.gateway()!.port;
-    const run = await cliWithBrowser(running.dataDir, ['auth', 'connect', 'notes'], () => `http://127.0.0.1:${port}/oauth/callback`);
+    const run = await cliWithBrowser(
+      running.dataDir,
+      ['auth', 'connect', 'notes'],
+      () => `http://127.0.0.1:${port}/oauth/callback`,
+    );
     expect(run.stderr).toContain('the running Switchboard waits for it');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('connected notes');
@@ -99,7 +108,11 @@ describe('OAuth upstreams through the gateway', () => {
 
     await waitFor(() => services.health.status('notes')?.status === 'healthy', 10_000, 'notes healthy');
     const client = await running.client();
-    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'notes__whoami'), 10_000, 'tools');
+    await waitFor(
+      async () => (await client.listTools()).tools.some((t) => t.name === 'notes__whoami'),
+      10_000,
+      'tools',
+    );
     const who = await client.callTool({ name: 'notes__whoami', arguments: {} });
     expect(JSON.parse(textOf(who))).toMatchObject({ sub: 'alice' });
     expect(upstream.seenAuthorization.at(-1)).toMatch(/^Bearer eyJ/);
@@ -108,11 +121,17 @@ describe('OAuth upstreams through the gateway', () => {
     // Step-up: a 403 insufficient_scope is an actionable error, and status shows the scope to ask for.
     const write = await client.callTool({ name: 'notes__write_note', arguments: {} });
     expect(write.isError).toBe(true);
-    expect(textOf(write)).toMatch(/needs more permission.*switchboard auth connect notes --scope "mcp:read mcp:write"/);
+    expect(textOf(write)).toMatch(
+      /needs more permission.*switchboard auth connect notes --scope "mcp:read mcp:write"/,
+    );
     expect(services.oauth.status('notes').requiredScopes).toEqual(expect.arrayContaining(['mcp:write']));
 
     const status = await runCli(running.dataDir, ['--json', 'auth', 'status', 'notes'], { env });
-    expect(JSON.parse(status.stdout)).toMatchObject({ prefix: 'notes', hasCredential: true, flow: 'authorization_code' });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      prefix: 'notes',
+      hasCredential: true,
+      flow: 'authorization_code',
+    });
     expect(status.stdout).not.toMatch(/eyJ/);
   });
 
@@ -121,10 +140,22 @@ describe('OAuth upstreams through the gateway', () => {
     const added = await runCli(
       running.dataDir,
       [
-        'server', 'add', 'machine', '--url', upstream.url,
-        '--oauth-flow', 'client_credentials', '--oauth-client-id', MACHINE_CLIENT_ID,
-        '--oauth-token-url', `${idp.issuer}/token`, '--oauth-scope', 'mcp:read',
-        '--oauth-resource', upstream.resource, '--oauth-client-secret-stdin',
+        'server',
+        'add',
+        'machine',
+        '--url',
+        upstream.url,
+        '--oauth-flow',
+        'client_credentials',
+        '--oauth-client-id',
+        MACHINE_CLIENT_ID,
+        '--oauth-token-url',
+        `${idp.issuer}/token`,
+        '--oauth-scope',
+        'mcp:read',
+        '--oauth-resource',
+        upstream.resource,
+        '--oauth-client-secret-stdin',
       ],
       { env, input: CANARY },
     );
@@ -133,7 +164,11 @@ describe('OAuth upstreams through the gateway', () => {
     // The running hub notices the CLI's commit by itself.
     await waitFor(() => services.health.status('machine')?.status === 'healthy', 15_000, 'machine healthy');
     const client = await running.client();
-    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'machine__whoami'), 10_000, 'tools');
+    await waitFor(
+      async () => (await client.listTools()).tools.some((t) => t.name === 'machine__whoami'),
+      10_000,
+      'tools',
+    );
     const who = await client.callTool({ name: 'machine__whoami', arguments: {} });
     expect(JSON.parse(textOf(who))).toMatchObject({ sub: MACHINE_CLIENT_ID });
     expect(upstream.seenAuthorization.at(-1)).toMatch(/^Bearer /);
@@ -144,20 +179,41 @@ describe('OAuth upstreams through the gateway', () => {
     const rows = hub.registry.db.connection.prepare('SELECT * FROM call_log').all();
     expect(rows.length).toBeGreaterThan(0);
     const show = await runCli(running.dataDir, ['server', 'show', 'machine'], { env });
-    for (const text of [...logs, ...cliOutput, show.stdout, show.stderr, JSON.stringify(rows), textOf(denied), JSON.stringify(services.oauth.status('machine')), JSON.stringify(services.health.all())]) {
+    for (const text of [
+      ...logs,
+      ...cliOutput,
+      show.stdout,
+      show.stderr,
+      JSON.stringify(rows),
+      textOf(denied),
+      JSON.stringify(services.oauth.status('machine')),
+      JSON.stringify(services.health.all()),
+    ]) {
       expect(text).not.toContain(CANARY);
     }
-    expect(services.oauth.status('machine')).toMatchObject({ flow: 'client_credentials', hasCredential: true });
+    expect(services.oauth.status('machine')).toMatchObject({
+      flow: 'client_credentials',
+      hasCredential: true,
+    });
   });
 
   it('pass-through: metadata names the upstream issuer, and the relay forwards the client token unchanged', async () => {
     const { hub, services } = running;
-    hub.registry.servers.add({ prefix: 'delegate', name: 'Delegate', transport: 'http', url: upstream.url, passThrough: true });
+    hub.registry.servers.add({
+      prefix: 'delegate',
+      name: 'Delegate',
+      transport: 'http',
+      url: upstream.url,
+      passThrough: true,
+    });
     await services.serversChanged('delegate');
     const origin = `http://127.0.0.1:${services.gateway()!.port}`;
     const bridgeToken = readBridgeToken(running.dataDir)!;
 
-    for (const path of ['/.well-known/oauth-protected-resource/mcp/delegate/mcp', '/.well-known/oauth-protected-resource']) {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp/delegate/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
       const response = await fetch(`${origin}${path}`);
       expect(response.status, path).toBe(200);
       expect(await response.json()).toMatchObject({
@@ -171,12 +227,20 @@ describe('OAuth upstreams through the gateway', () => {
     const initialize = (headers: Record<string, string>) =>
       fetch(`${origin}/mcp/delegate/mcp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 1,
           method: 'initialize',
-          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 't', version: '1' },
+          },
         }),
       });
     expect((await initialize({})).status).toBe(401); // no gateway token
@@ -193,10 +257,17 @@ describe('OAuth upstreams through the gateway', () => {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT_ID}:${CANARY}`).toString('base64')}`,
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'mcp:read', resource: upstream.resource }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: 'mcp:read',
+        resource: upstream.resource,
+      }),
     });
     const { access_token: clientToken } = (await tokenResponse.json()) as { access_token: string };
-    const ok = await initialize({ 'x-switchboard-token': bridgeToken, authorization: `Bearer ${clientToken}` });
+    const ok = await initialize({
+      'x-switchboard-token': bridgeToken,
+      authorization: `Bearer ${clientToken}`,
+    });
     expect(ok.status).toBe(200);
     expect(upstream.seenAuthorization.at(-1)).toBe(`Bearer ${clientToken}`);
     await ok.body?.cancel();
@@ -212,10 +283,16 @@ describe('OAuth upstreams through the gateway', () => {
       hub.registry.servers.add({ prefix: 'solo', name: 'solo', transport: 'http', url: ${JSON.stringify(upstream.url)},
         auth: { kind: 'oauth', flow: 'authorization_code' } });
       hub.close();`;
-    const prepared = await (await import('../../helpers/private-keyring.ts')).runNode(['--input-type=module', '-e', setup], { env });
+    const prepared = await (
+      await import('../../helpers/private-keyring.ts')
+    ).runNode(['--input-type=module', '-e', setup], { env });
     expect(prepared.code, prepared.stderr).toBe(0);
 
-    const run = await cliWithBrowser(dataDir, ['auth', 'connect', 'solo'], () => `http://127.0.0.1:${port}/oauth/callback`);
+    const run = await cliWithBrowser(
+      dataDir,
+      ['auth', 'connect', 'solo'],
+      () => `http://127.0.0.1:${port}/oauth/callback`,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('connected solo');
     expect(run.browsed[0]?.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);

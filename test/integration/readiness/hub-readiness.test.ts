@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HealthStatus } from '../../../main/health/health-status.ts';
 import { filesContaining } from '../../helpers/cli.ts';
 import { removeTempDirs } from '../../fixtures/registry/temp-registry.ts';
@@ -9,6 +9,8 @@ import { processesWith } from './serve-process.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/readiness/readiness-server.ts', import.meta.url));
 const CANARY = 'CANARY-5f0c9e2a-readiness-secret';
+// Real processes and real timings: generous bounds for loaded CI machines.
+vi.setConfig({ testTimeout: 90_000 });
 
 let running: TestHub | undefined;
 afterEach(async () => {
@@ -48,12 +50,19 @@ describe('server readiness through the real hub services', () => {
     });
     const { services, hub } = running;
     const client = await running.client();
-    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'vars__env'), 15_000, 'tools');
+    await waitFor(
+      async () => (await client.listTools()).tools.some((t) => t.name === 'vars__env'),
+      15_000,
+      'tools',
+    );
 
     const env = async () =>
-      JSON.parse(textOf(await client.callTool({ name: 'vars__env', arguments: { names: 'API_KEY,REGION,GREETING' } })));
+      JSON.parse(
+        textOf(await client.callTool({ name: 'vars__env', arguments: { names: 'API_KEY,REGION,GREETING' } })),
+      );
     expect(await env()).toEqual({ API_KEY: 'key-1', REGION: 'eu', GREETING: 'hello ${NOT_A_VAR} eu' });
-    const pid = async (prefix: string) => textOf(await client.callTool({ name: `${prefix}__pid`, arguments: {} }));
+    const pid = async (prefix: string) =>
+      textOf(await client.callTool({ name: `${prefix}__pid`, arguments: {} }));
     const varsPid = await pid('vars');
     const otherPid = await pid('other');
 
@@ -88,13 +97,20 @@ describe('server readiness through the real hub services', () => {
     });
     const { services, hub } = running;
     const client = await running.client();
-    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'needy__env'), 15_000, 'tools');
+    await waitFor(
+      async () => (await client.listTools()).tools.some((t) => t.name === 'needy__env'),
+      15_000,
+      'tools',
+    );
     expect(processesWith('--marker=needy-7731')).toHaveLength(1);
 
     expect(hub.variables.clear('needy')).toBe(1);
     await services.serversChanged('needy');
     const state = await waitFor(
-      () => (services.health.status('needy')?.status === 'needs_config' ? services.health.status('needy') : undefined),
+      () =>
+        services.health.status('needy')?.status === 'needs_config'
+          ? services.health.status('needy')
+          : undefined,
       10_000,
       'needs_config',
     );
@@ -126,7 +142,11 @@ describe('server readiness through the real hub services', () => {
     });
     const { services, hub, logs, dataDir } = running;
     const client = await running.client();
-    await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'leaky__leak'), 15_000, 'tools');
+    await waitFor(
+      async () => (await client.listTools()).tools.some((t) => t.name === 'leaky__leak'),
+      15_000,
+      'tools',
+    );
 
     // A tool RESULT is the upstream's answer to the client that asked: passed through as is (see
     // docs/decisions/readiness-redaction.md). Everything Switchboard itself writes or shows is redacted.
@@ -137,7 +157,11 @@ describe('server readiness through the real hub services', () => {
     expect(textOf(failure)).toContain('bad key [REDACTED]');
     const crash = await client.callTool({ name: 'leaky__crash', arguments: {} });
     expect(crash.isError).toBe(true);
-    await waitFor(() => services.pool.stderr('leaky').some((l) => l.text.startsWith('crashing with')), 10_000, 'stderr');
+    await waitFor(
+      () => services.pool.stderr('leaky').some((l) => l.text.startsWith('crashing with')),
+      10_000,
+      'stderr',
+    );
     await services.health.checkNow('leaky');
     await new Promise((r) => setTimeout(r, 400)); // the call log writer flushes every 250 ms
 
@@ -186,7 +210,13 @@ describe('server readiness through the real hub services', () => {
           add(fixtureServer('slow', { keepRunning: true, env: { LIST_DELAY_MS: '400' } }));
           add(fixtureServer('failing', { command: '/nonexistent/switchboard-no-such-command' }));
           add(fixtureServer('crashy', { keepRunning: true }));
-          add({ prefix: 'signin', name: 'signin', transport: 'http', url: lockedUrl, auth: { kind: 'oauth', flow: 'authorization_code' } });
+          add({
+            prefix: 'signin',
+            name: 'signin',
+            transport: 'http',
+            url: lockedUrl,
+            auth: { kind: 'oauth', flow: 'authorization_code' },
+          });
           add({ prefix: 'refused', name: 'refused', transport: 'http', url: lockedUrl });
           add(fixtureServer('config', { envVars: [{ name: 'NEEDED', required: true, secret: true }] }));
           add(fixtureServer('off', { enabled: false }));
@@ -220,7 +250,11 @@ describe('server readiness through the real hub services', () => {
       // Crashing: a healthy server whose process dies is unhealthy until the pool has restarted it.
       await expectStatus('crashy', 'healthy');
       const client = await running.client();
-      await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'crashy__crash'), 10_000, 'tools');
+      await waitFor(
+        async () => (await client.listTools()).tools.some((t) => t.name === 'crashy__crash'),
+        10_000,
+        'tools',
+      );
       await client.callTool({ name: 'crashy__crash', arguments: {} });
       await waitFor(() => seen.get('crashy')?.includes('unhealthy'), 10_000, 'crashy unhealthy');
       expect(services.health.status('crashy')?.lastError?.code).toBe('UPSTREAM_UNAVAILABLE');
@@ -233,7 +267,8 @@ describe('server readiness through the real hub services', () => {
 
       // The same statuses, read back the way `switchboard status` does in another process.
       const { statusRowsFromHistory } = await import('../../../main/health/status-report.ts');
-      const { createHealthHistoryRepository } = await import('../../../main/registry/health-history-repository.ts');
+      const { createHealthHistoryRepository } =
+        await import('../../../main/registry/health-history-repository.ts');
       const rows = statusRowsFromHistory(
         running.hub.registry.servers.list().map((s) => ({ prefix: s.prefix, enabled: s.enabled })),
         createHealthHistoryRepository(running.hub.registry.db).latestPerServer(),

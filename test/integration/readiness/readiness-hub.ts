@@ -49,9 +49,16 @@ export async function startTestHub(
     openBrowser: openBrowser ?? (async () => {}),
     watchRegistry: false,
     ...rest,
-    healthSettings: { intervalMs: 10 * 60_000, startSpreadMs: 0, probeTimeoutMs: 15_000, ...rest.healthSettings },
+    healthSettings: {
+      intervalMs: 10 * 60_000,
+      startSpreadMs: 0,
+      probeTimeoutMs: 15_000,
+      ...rest.healthSettings,
+    },
   });
-  const token = createClientTokenRepository(hub.registry.db, { clock: hub.clock }).create('readiness-test').token;
+  const token = createClientTokenRepository(hub.registry.db, { clock: hub.clock }).create(
+    'readiness-test',
+  ).token;
   const url = services.gateway()?.url ?? '';
   const clients: Client[] = [];
   return {

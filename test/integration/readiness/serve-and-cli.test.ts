@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../main/registry/database.ts';
 import { createHealthHistoryRepository } from '../../../main/registry/health-history-repository.ts';
 import { filesContaining, runCli, tempDir } from '../../helpers/cli.ts';
@@ -17,6 +17,9 @@ import { processesWith, startServe } from './serve-process.ts';
  * in one process, every change made with the CLI in others, and an MCP client on the gateway. The upstream is
  * the official `@modelcontextprotocol/server-everything`, whose `get-env` tool shows the environment it got.
  */
+
+// Each step runs several CLI processes (each opening the registry and deriving the vault key).
+vi.setConfig({ testTimeout: 120_000 });
 
 const require = createRequire(import.meta.url);
 const EVERYTHING = path.join(
@@ -36,13 +39,18 @@ const env = isolatedEnv({
 });
 const outputs: string[] = [];
 const cli = async (args: string[], input?: string) => {
-  const run = await runCli(dir.dir, args, { env, ...(input === undefined ? {} : { input }), timeoutMs: 60_000 });
+  const run = await runCli(dir.dir, args, {
+    env,
+    ...(input === undefined ? {} : { input }),
+    timeoutMs: 60_000,
+  });
   outputs.push(run.stdout, run.stderr);
   return run;
 };
 const json = async (args: string[], input?: string) => {
   const run = await cli(['--json', ...args], input);
-  if (run.code !== 0) throw new Error(`switchboard ${args.join(' ')} exited ${run.code}: ${run.stdout}${run.stderr}`);
+  if (run.code !== 0)
+    throw new Error(`switchboard ${args.join(' ')} exited ${run.code}: ${run.stdout}${run.stderr}`);
   return JSON.parse(run.stdout) as unknown;
 };
 type Row = { prefix: string; status: string; error: string | null; latencyMs: number | null; age: string };
@@ -53,8 +61,25 @@ let serve: ServeProcess | undefined;
 let client: Client | undefined;
 
 beforeAll(async () => {
-  expect((await cli(['server', 'add', 'every', '--secret-var', 'EVERY_TOKEN', '--', process.execPath, `--title=${MARKER}`, EVERYTHING, 'stdio'])).code).toBe(0);
-  expect((await cli(['server', 'add', 'echo', '--keep-running', '--', process.execPath, FIXTURES.echo])).code).toBe(0);
+  expect(
+    (
+      await cli([
+        'server',
+        'add',
+        'every',
+        '--secret-var',
+        'EVERY_TOKEN',
+        '--',
+        process.execPath,
+        `--title=${MARKER}`,
+        EVERYTHING,
+        'stdio',
+      ])
+    ).code,
+  ).toBe(0);
+  expect(
+    (await cli(['server', 'add', 'echo', '--keep-running', '--', process.execPath, FIXTURES.echo])).code,
+  ).toBe(0);
   const { token } = (await json(['token', 'create', 'readiness-e2e'])) as { token: string };
   serve = await startServe(dir.dir, env);
   client = new Client({ name: 'readiness-e2e', version: '1.0.0' });
@@ -73,14 +98,21 @@ afterAll(async () => {
 
 const toolNames = async () => (await client!.listTools()).tools.map((t) => t.name);
 const getEnv = async () =>
-  JSON.parse(textOf(await client!.callTool({ name: 'every__get-env', arguments: {} }))) as Record<string, string>;
+  JSON.parse(textOf(await client!.callTool({ name: 'every__get-env', arguments: {} }))) as Record<
+    string,
+    string
+  >;
 
 describe('readiness across processes: serve + CLI + server-everything', () => {
   it('a server missing its required variable is needs_config and never started', async () => {
-    const row = await waitFor(async () => {
-      const r = await statusOf('every');
-      return r?.status === 'needs_config' ? r : undefined;
-    }, 20_000, 'every needs_config');
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf('every');
+        return r?.status === 'needs_config' ? r : undefined;
+      },
+      20_000,
+      'every needs_config',
+    );
     expect(row.error).toContain('EVERY_TOKEN');
     expect(processesWith(MARKER)).toEqual([]);
     expect(await toolNames()).not.toContain('every__get-env');
@@ -90,10 +122,14 @@ describe('readiness across processes: serve + CLI + server-everything', () => {
     expect((await cli(['secret', 'set', 'every', 'EVERY_TOKEN'], CANARY)).code).toBe(0);
     await waitFor(async () => (await toolNames()).includes('every__get-env'), 20_000, 'every tools');
     expect((await getEnv()).EVERY_TOKEN).toBe(CANARY);
-    const row = await waitFor(async () => {
-      const r = await statusOf('every');
-      return r?.status === 'healthy' ? r : undefined;
-    }, 20_000, 'every healthy');
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf('every');
+        return r?.status === 'healthy' ? r : undefined;
+      },
+      20_000,
+      'every healthy',
+    );
     expect(row.latencyMs).not.toBeNull();
   });
 
@@ -116,7 +152,11 @@ describe('readiness across processes: serve + CLI + server-everything', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('secret set every EVERY_TOKEN');
 
-    const listed = (await json(['var', 'list', 'every'])) as { name: string; isSet: boolean; secret: boolean }[];
+    const listed = (await json(['var', 'list', 'every'])) as {
+      name: string;
+      isSet: boolean;
+      secret: boolean;
+    }[];
     expect(listed).toEqual([
       expect.objectContaining({ name: 'EVERY_TOKEN', isSet: true, secret: true }),
       expect.objectContaining({ name: 'REGION', isSet: true, secret: false }),
@@ -134,10 +174,14 @@ describe('readiness across processes: serve + CLI + server-everything', () => {
 
   it('var clear removes every value: needs_config, an actionable isError, and the process is gone', async () => {
     expect(await json(['var', 'clear', 'every'])).toEqual({ prefix: 'every', removed: 2 });
-    const row = await waitFor(async () => {
-      const r = await statusOf('every');
-      return r?.status === 'needs_config' ? r : undefined;
-    }, 20_000, 'every needs_config again');
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf('every');
+        return r?.status === 'needs_config' ? r : undefined;
+      },
+      20_000,
+      'every needs_config again',
+    );
     expect(row.error).toContain('EVERY_TOKEN');
     await waitFor(() => processesWith(MARKER).length === 0, 10_000, 'every stopped');
     const result = await client!.callTool({ name: 'every__get-env', arguments: {} });

@@ -13,7 +13,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(dataDir: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServeProcess> {
+export async function startServe(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', dataDir, 'serve', '--port', '0'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -89,8 +89,12 @@ describe('web mode', () => {
     expect((await fetch(`${base}/ui/api/events`)).status).toBe(401);
     expect((await fetch(`${base}/ui/api/events?token=wrong`)).status).toBe(401);
     // An MCP client token is not a UI token.
-    const created = (await (await post('tokens.create', { name: 'cli' })).json()) as { value: { token: string } };
-    expect((await post('servers.list', {}, { authorization: `Bearer ${created.value.token}` })).status).toBe(401);
+    const created = (await (await post('tokens.create', { name: 'cli' })).json()) as {
+      value: { token: string };
+    };
+    expect((await post('servers.list', {}, { authorization: `Bearer ${created.value.token}` })).status).toBe(
+      401,
+    );
   });
 
   it('refuses a foreign Origin, a cross-site fetch and a non-JSON body', async () => {
@@ -100,17 +104,47 @@ describe('web mode', () => {
       authorization: `Bearer ${TOKEN}`,
       host: `127.0.0.1:${port}`,
     };
-    const evil = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, origin: 'https://evil.example' }, body });
+    const evil = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, origin: 'https://evil.example' },
+      body,
+    });
     expect(evil.status).toBe(403);
-    const otherPort = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, origin: 'http://127.0.0.1:1' }, body });
+    const otherPort = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, origin: 'http://127.0.0.1:1' },
+      body,
+    });
     expect(otherPort.status).toBe(403);
-    const crossSite = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, 'sec-fetch-site': 'cross-site' }, body });
+    const crossSite = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, 'sec-fetch-site': 'cross-site' },
+      body,
+    });
     expect(crossSite.status).toBe(403);
-    const rebinding = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, host: `evil.example:${port}` }, body });
+    const rebinding = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, host: `evil.example:${port}` },
+      body,
+    });
     expect(rebinding.status).toBe(403);
-    const form = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, 'content-type': 'text/plain' }, body });
+    const form = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body,
+    });
     expect(form.status).toBe(415);
-    const sameOrigin = await raw({ method: 'POST', path: '/ui/api/servers.list', headers: { ...headers, origin: `http://127.0.0.1:${port}` }, body });
+    const sameOrigin = await raw({
+      method: 'POST',
+      path: '/ui/api/servers.list',
+      headers: { ...headers, origin: `http://127.0.0.1:${port}` },
+      body,
+    });
     expect(sameOrigin.status).toBe(200);
   });
 

@@ -1,8 +1,25 @@
-import type { AiClient, GatewayStatus, HealthSnapshot, ServerSummary } from '../../../preload/contract/models.ts';
+import type {
+  AiClient,
+  GatewayStatus,
+  HealthSnapshot,
+  ServerSummary,
+} from '../../../preload/contract/models.ts';
 
 /** Small builders for tray and notification tests. */
-export function health(status: HealthSnapshot['status'], extra: Partial<HealthSnapshot> = {}): HealthSnapshot {
-  return { status, degradedBy: null, since: 1, checkedAt: 1, latencyMs: 5, lastError: null, missing: [], ...extra };
+export function health(
+  status: HealthSnapshot['status'],
+  extra: Partial<HealthSnapshot> = {},
+): HealthSnapshot {
+  return {
+    status,
+    degradedBy: null,
+    since: 1,
+    checkedAt: 1,
+    latencyMs: 5,
+    lastError: null,
+    missing: [],
+    ...extra,
+  };
 }
 export function server(prefix: string, status: HealthSnapshot['status'], enabled = true): ServerSummary {
   return {
@@ -24,5 +41,13 @@ export const GATEWAY: GatewayStatus = {
   sessions: 0,
 };
 export function client(id: string, detected: boolean, entry: AiClient['entry'] = 'absent'): AiClient {
-  return { id, displayName: id, detected, configPath: `/home/${id}.json`, supportsHttp: true, entry, restartHint: 'restart' };
+  return {
+    id,
+    displayName: id,
+    detected,
+    configPath: `/home/${id}.json`,
+    supportsHttp: true,
+    entry,
+    restartHint: 'restart',
+  };
 }

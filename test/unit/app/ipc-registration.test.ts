@@ -67,7 +67,10 @@ describe('registerContractIpc', () => {
       { url: APP, parent: {} },
       null,
     ]) {
-      expect(await invoke(frame, 'servers.get', { prefix: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await invoke(frame, 'servers.get', { prefix: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
     }
     expect(calls).toEqual([]);
   });
@@ -78,7 +81,10 @@ describe('registerContractIpc', () => {
       ok: false,
       error: { code: 'VALIDATION', details: { issues: [{ path: ['prefix'] }] } },
     });
-    expect(await invoke({ url: APP, parent: null }, 42, {})).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await invoke({ url: APP, parent: null }, 42, {})).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
     expect(calls).toEqual([]);
   });
 });
@@ -87,7 +93,10 @@ describe('windowEventSink', () => {
   it('sends events on the one event channel to a live window only', () => {
     const sent: unknown[][] = [];
     let destroyed = false;
-    const sink = windowEventSink(() => ({ send: (...args: unknown[]) => void sent.push(args), isDestroyed: () => destroyed }));
+    const sink = windowEventSink(() => ({
+      send: (...args: unknown[]) => void sent.push(args),
+      isDestroyed: () => destroyed,
+    }));
     sink('servers.changed', { prefix: 'a' });
     destroyed = true;
     sink('servers.changed', { prefix: 'b' });

@@ -7,11 +7,20 @@ const gh = { name: 'GitHub' };
 
 describe('shouldNotify', () => {
   it('notifies when a known server turns bad', () => {
-    expect(shouldNotify(health('healthy'), health('unhealthy', { lastError: { message: 'connection refused', code: null, at: 1 } }), on, gh)).toEqual({
+    expect(
+      shouldNotify(
+        health('healthy'),
+        health('unhealthy', { lastError: { message: 'connection refused', code: null, at: 1 } }),
+        on,
+        gh,
+      ),
+    ).toEqual({
       title: 'GitHub stopped answering',
       body: 'connection refused',
     });
-    expect(shouldNotify(health('healthy'), health('needs_auth'), on, gh)?.title).toBe('GitHub needs you to sign in again');
+    expect(shouldNotify(health('healthy'), health('needs_auth'), on, gh)?.title).toBe(
+      'GitHub needs you to sign in again',
+    );
     expect(shouldNotify(health('unknown'), health('needs_config', { missing: ['TOKEN'] }), on, gh)).toEqual({
       title: 'GitHub needs a value before it can start',
       body: 'Open Switchboard to see what happened. (TOKEN)',

@@ -7,18 +7,28 @@ const labels = (items: MenuItemModel[]) => items.map((i) => ('label' in i ? i.la
 
 describe('overallHealth', () => {
   it('is ok when every enabled server is fine, ignoring switched-off ones', () => {
-    expect(overallHealth({ gateway: GATEWAY, servers: [server('a', 'healthy'), server('b', 'unhealthy', false)] })).toBe('ok');
+    expect(
+      overallHealth({ gateway: GATEWAY, servers: [server('a', 'healthy'), server('b', 'unhealthy', false)] }),
+    ).toBe('ok');
     expect(overallHealth({ gateway: GATEWAY, servers: [] })).toBe('ok');
   });
   it('needs attention for degraded, needs_auth, needs_config, or a paused gateway', () => {
     for (const status of ['degraded', 'needs_auth', 'needs_config'] as const) {
-      expect(overallHealth({ gateway: GATEWAY, servers: [server('a', 'healthy'), server('b', status)] })).toBe('attention');
+      expect(
+        overallHealth({ gateway: GATEWAY, servers: [server('a', 'healthy'), server('b', status)] }),
+      ).toBe('attention');
     }
-    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: true }, servers: [] })).toBe('attention');
+    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: true }, servers: [] })).toBe(
+      'attention',
+    );
   });
   it('is an error when a server is unhealthy or the gateway is down without being paused', () => {
-    expect(overallHealth({ gateway: GATEWAY, servers: [server('a', 'needs_auth'), server('b', 'unhealthy')] })).toBe('error');
-    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: false }, servers: [] })).toBe('error');
+    expect(
+      overallHealth({ gateway: GATEWAY, servers: [server('a', 'needs_auth'), server('b', 'unhealthy')] }),
+    ).toBe('error');
+    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: false }, servers: [] })).toBe(
+      'error',
+    );
   });
 });
 
@@ -55,7 +65,14 @@ describe('buildTrayMenu', () => {
   it('gives every server an on/off toggle', () => {
     const off = model.items.find((i) => i.kind === 'submenu' && i.label.includes('OFF'));
     expect(off).toMatchObject({
-      items: [{ kind: 'checkbox', checked: false, action: { type: 'set-server-enabled', prefix: 'off', enabled: true } }, { kind: 'action' }],
+      items: [
+        {
+          kind: 'checkbox',
+          checked: false,
+          action: { type: 'set-server-enabled', prefix: 'off', enabled: true },
+        },
+        { kind: 'action' },
+      ],
     });
   });
 
@@ -70,10 +87,25 @@ describe('buildTrayMenu', () => {
   });
 
   it('offers resume while paused, and the login checkbox toggles', () => {
-    const paused = buildTrayMenu({ gateway: { ...GATEWAY, running: false, paused: true }, servers: [], clients: [], launchAtLogin: false });
+    const paused = buildTrayMenu({
+      gateway: { ...GATEWAY, running: false, paused: true },
+      servers: [],
+      clients: [],
+      launchAtLogin: false,
+    });
     expect(paused.items[0]).toEqual({ kind: 'label', label: 'Gateway paused' });
-    expect(paused.items).toContainEqual({ kind: 'action', label: 'Resume gateway', action: { type: 'set-paused', paused: false } });
-    expect(paused.items).toContainEqual(expect.objectContaining({ label: 'Start at login', checked: false, action: { type: 'set-launch-at-login', enabled: true } }));
+    expect(paused.items).toContainEqual({
+      kind: 'action',
+      label: 'Resume gateway',
+      action: { type: 'set-paused', paused: false },
+    });
+    expect(paused.items).toContainEqual(
+      expect.objectContaining({
+        label: 'Start at login',
+        checked: false,
+        action: { type: 'set-launch-at-login', enabled: true },
+      }),
+    );
     expect(labels(paused.items)).toContain('No servers yet');
   });
 });
@@ -86,7 +118,11 @@ describe('the tray renderer', () => {
         { kind: 'label', label: 'L' },
         { kind: 'separator' },
         { kind: 'checkbox', label: 'C', checked: true, action: { type: 'quit' } },
-        { kind: 'submenu', label: 'S', items: [{ kind: 'action', label: 'A', action: { type: 'open-window' } }] },
+        {
+          kind: 'submenu',
+          label: 'S',
+          items: [{ kind: 'action', label: 'A', action: { type: 'open-window' } }],
+        },
       ],
       (action) => ran.push(action),
     );

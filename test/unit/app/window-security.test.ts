@@ -10,7 +10,9 @@ import {
   type HardenableWindow,
 } from '../../../main/app/window-security.ts';
 
-const origin: AppOrigin = { rendererDirUrl: 'file:///Applications/Switchboard.app/Contents/Resources/app.asar/out/renderer/' };
+const origin: AppOrigin = {
+  rendererDirUrl: 'file:///Applications/Switchboard.app/Contents/Resources/app.asar/out/renderer/',
+};
 const APP_PAGE = `${origin.rendererDirUrl}index.html`;
 
 /** A fake window recording the handlers hardening installs. */
@@ -52,7 +54,12 @@ describe('isAppUrl', () => {
     expect(isAppUrl(APP_PAGE, origin)).toBe(true);
     expect(isAppUrl(`${APP_PAGE}#/servers/x`, origin)).toBe(true);
     expect(isAppUrl('file:///etc/passwd', origin)).toBe(false);
-    expect(isAppUrl('file:///Applications/Switchboard.app/Contents/Resources/app.asar/out/rendererX/a.html', origin)).toBe(false);
+    expect(
+      isAppUrl(
+        'file:///Applications/Switchboard.app/Contents/Resources/app.asar/out/rendererX/a.html',
+        origin,
+      ),
+    ).toBe(false);
     expect(isAppUrl('https://evil.example/', origin)).toBe(false);
     expect(isAppUrl('http://localhost:5173/', origin)).toBe(false);
     expect(isAppUrl('http://localhost:5173/#/x', { ...origin, devUrl: 'http://localhost:5173/' })).toBe(true);
@@ -130,7 +137,15 @@ describe('hardenSession', () => {
       recorded.request?.(contents(url), permission, (g) => (granted = g), {});
       return granted;
     };
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'hid', 'usb']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'hid',
+      'usb',
+    ]) {
       expect(ask(permission, APP_PAGE), permission).toBe(false);
     }
     expect(ask('clipboard-sanitized-write', APP_PAGE)).toBe(true);

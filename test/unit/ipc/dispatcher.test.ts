@@ -16,7 +16,10 @@ describe('createContractDispatcher', () => {
     const dispatch = dispatcher({
       'tokens.create': () => ({ name: 'a', token: 't', hash: 'should not leave', secret: 'hunter2-secret' }),
     });
-    expect(await dispatch('tokens.create', { name: 'a' })).toEqual({ ok: true, value: { name: 'a', token: 't' } });
+    expect(await dispatch('tokens.create', { name: 'a' })).toEqual({
+      ok: true,
+      value: { name: 'a', token: 't' },
+    });
   });
 
   it('turns an off-contract output into INTERNAL', async () => {
@@ -27,7 +30,9 @@ describe('createContractDispatcher', () => {
   it('maps thrown errors to codes with redacted messages and details', async () => {
     const dispatch = dispatcher({
       'servers.get': () => {
-        throw new SwitchboardError('NEEDS_CONFIG', 'value hunter2-secret is wrong', { details: { value: 'hunter2-secret' } });
+        throw new SwitchboardError('NEEDS_CONFIG', 'value hunter2-secret is wrong', {
+          details: { value: 'hunter2-secret' },
+        });
       },
       'servers.list': () => {
         throw new TypeError('boom hunter2-secret');
@@ -38,8 +43,14 @@ describe('createContractDispatcher', () => {
       ok: false,
       error: { code: 'NEEDS_CONFIG', message: 'value [REDACTED] is wrong', details: { value: '[REDACTED]' } },
     });
-    expect(await dispatch('servers.list', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom [REDACTED]' } });
-    expect(await dispatch('app.info', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'async' } });
+    expect(await dispatch('servers.list', {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'boom [REDACTED]' },
+    });
+    expect(await dispatch('app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'async' },
+    });
   });
 
   it('validates input before the handler runs, naming every field', async () => {
@@ -49,9 +60,9 @@ describe('createContractDispatcher', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     if (!result.ok) {
       expect(result.error.message).toMatch(/prefix: .*name: .*value: /s);
-      expect((result.error.details as { issues: { path: string[] }[] }).issues.map((i) => i.path.join('.'))).toEqual(
-        expect.arrayContaining(['prefix', 'name', 'value', 'extra']),
-      );
+      expect(
+        (result.error.details as { issues: { path: string[] }[] }).issues.map((i) => i.path.join('.')),
+      ).toEqual(expect.arrayContaining(['prefix', 'name', 'value', 'extra']));
     }
     expect(ran).toBe(false);
   });

@@ -31,10 +31,19 @@ describe('UI token', () => {
 
 describe('readStaticFile', () => {
   it('serves files inside the root with their content type', async () => {
-    expect(await readStaticFile(root, 'index.html')).toMatchObject({ contentType: 'text/html; charset=utf-8' });
+    expect(await readStaticFile(root, 'index.html')).toMatchObject({
+      contentType: 'text/html; charset=utf-8',
+    });
   });
   it('never leaves the root', async () => {
-    for (const p of ['../switchboard-outside.txt', '..%2Fswitchboard-outside.txt', '%2e%2e/switchboard-outside.txt', '/etc/passwd', 'a\0b', '%E0%A4%A']) {
+    for (const p of [
+      '../switchboard-outside.txt',
+      '..%2Fswitchboard-outside.txt',
+      '%2e%2e/switchboard-outside.txt',
+      '/etc/passwd',
+      'a\0b',
+      '%E0%A4%A',
+    ]) {
       const file = await readStaticFile(root, p);
       expect(file, p).toBeUndefined();
     }

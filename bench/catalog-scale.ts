@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { definitionHash } from '../main/upstream/definition-fingerprint.ts';
+import { openRegistry } from '../main/registry/index.ts';
+import { createUpstreamCatalogRepository } from '../main/registry/upstream-catalog-repository.ts';
+import { silentLogger } from '../main/lib/logger.ts';
+import { systemClock } from '../main/lib/clock.ts';
+import { CLI_ENTRY } from '../test/helpers/cli.ts';
+import { manyTools } from '../test/fixtures/e2e/many-tools-server.ts';
+import type { DataDir } from '../test/integration/e2e/serve-harness.ts';
+import {
+  E2E_FIXTURE_DIR,
+  ROOT,
+  descendants,
+  e2eEnv,
+  prepareDataDir,
+  startServe,
+  stdioServer,
+  toolNames,
+} from '../test/integration/e2e/serve-harness.ts';
+import { median, quantile, rssMiB } from './measure.ts';
+
+/**
+ * The hub at catalog scale: N registered servers × M tools whose catalogs are already cached (as after the hub
+ * has met them once), so listing must answer from the cache without starting anything. Measures tools/list
+ * latency (and proves zero processes were spawned), cold start to listening, and idle memory of `serve`.
+ */
+
+export interface CatalogScaleResult {
+  servers: number;
+  toolsPerServer: number;
+  toolsListed: number;
+  listCalls: number;
+  listP50Ms: number;
+  listP99Ms: number;
+  /** Child processes of serve before and after the measurement (must both be 0). */
+  processesBefore: number;
+  processesAfter: number;
+  /** Pids recorded in upstream-pids.json by this serve (must be 0). */
+  upstreamPidsRecorded: number;
+  coldStartRuns: number;
+  /** spawn() → the "listening" line on stderr, median. */
+  coldStartListeningMs: number;
+  /** spawn() → first HTTP 200 from /healthz, median. */
+  coldStartHealthyMs: number;
+  /** RSS of an idle serve with these servers registered (none running), MiB. */
+  idleRssMiB: number | undefined;
+}
+
+/** A data directory with `servers` many-tools definitions whose catalogs are cached in the registry. */
+export async function seededDataDir(servers: number, toolsPerServer: number): Promise<DataDir> {
+  const file = path.join(E2E_FIXTURE_DIR, 'many-tools-server.ts');
+  const definitions = Array.from({ length: servers }, (_, i) =>
+    stdioServer(`s${String(i + 1).padStart(2, '0')}`, file, { args: [`--tools=${toolsPerServer}`] }),
+  );
+  const data = await prepareDataDir(definitions, 'bench-catalog');
+  const registry = openRegistry(data.dir, { log: silentLogger, clock: systemClock });
+  try {
+    const catalog = createUpstreamCatalogRepository(registry.db, { clock: systemClock, log: silentLogger });
+    const tools = manyTools(toolsPerServer).map((t) => t.tool);
+    const now = Date.now();
+    for (const server of registry.servers.list()) {
+      catalog.save(server.prefix, {
+        capabilities: { tools: { listChanged: true }, logging: {} },
+        serverInfo: { name: 'many-tools', version: '1.0.0' },
+        tools,
+        prompts: [],
+        resources: [],
+        resourceTemplates: [],
+        definitionHash: definitionHash(server),
+        era: { era: 'legacy', wire: 'stdio', protocolVersion: '2025-11-25', checkedAt: now },
+        refreshedAt: now,
+      });
+    }
+  } finally {
+    registry.close();
+  }
+  return data;
+}
+
+/** Spawns `serve` and times it to the listening line and to a healthy /healthz; then stops it. */
+async function coldStart(data: DataDir): Promise<{ listeningMs: number; healthyMs: number; rss: number | undefined }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', data.dir, 'serve', '--port', '0'], {
+    cwd: ROOT,
+    env: e2eEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const { port, listeningMs } = await new Promise<{ port: number; listeningMs: number }>((resolve, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new Error(`serve did not listen: ${stderr}`)), 30_000);
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ port: Number(match[1]), listeningMs: performance.now() - t0 });
+        }
+      });
+    });
+    let healthyMs = Number.NaN;
+    for (let i = 0; i < 400; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) {
+        healthyMs = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const rss = await rssMiB(child.pid!);
+    return { listeningMs, healthyMs, rss };
+  } finally {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Runs the catalog-scale measurements. */
+export async function measureCatalogScale(options: {
+  servers: number;
+  toolsPerServer: number;
+  listCalls: number;
+  coldStarts: number;
+  log: (line: string) => void;
+}): Promise<CatalogScaleResult> {
+  const data = await seededDataDir(options.servers, options.toolsPerServer);
+  try {
+    options.log(`cold start × ${options.coldStarts} with ${options.servers} registered servers`);
+    const starts = [];
+    for (let i = 0; i < options.coldStarts; i++) starts.push(await coldStart(data));
+
+    const serve = await startServe(data);
+    try {
+      const client = await serve.connect();
+      const processesBefore = descendants(serve.pid).length;
+      // Warm-up, then the measured calls, one at a time (a client listing tools does not do it in parallel).
+      let toolsListed = 0;
+      for (let i = 0; i < 20; i++) toolsListed = (await toolNames(client)).length;
+      const latencies: number[] = [];
+      for (let i = 0; i < options.listCalls; i++) {
+        const t0 = performance.now();
+        const result = (await client.request({ method: 'tools/list', params: {} })) as { tools: unknown[] };
+        latencies.push(performance.now() - t0);
+        toolsListed = result.tools.length;
+      }
+      latencies.sort((a, b) => a - b);
+      const processesAfter = descendants(serve.pid).length;
+      const upstreamPidsRecorded = serve.upstreamPids().size;
+      await client.close();
+      return {
+        servers: options.servers,
+        toolsPerServer: options.toolsPerServer,
+        toolsListed,
+        listCalls: latencies.length,
+        listP50Ms: quantile(latencies, 0.5),
+        listP99Ms: quantile(latencies, 0.99),
+        processesBefore,
+        processesAfter,
+        upstreamPidsRecorded,
+        coldStartRuns: starts.length,
+        coldStartListeningMs: median(starts.map((s) => s.listeningMs)),
+        coldStartHealthyMs: median(starts.map((s) => s.healthyMs)),
+        idleRssMiB: median(starts.map((s) => s.rss ?? Number.NaN)),
+      };
+    } finally {
+      await serve.stop();
+    }
+  } finally {
+    data.cleanup();
+  }
+}

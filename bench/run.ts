@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureCatalogScale } from './catalog-scale.ts';
+import { rssMiB, runCell } from './measure.ts';
+import { ensurePeers, peersDir } from './peers.ts';
+import type { BenchResults } from './report.ts';
+import { evaluateTargets, renderMarkdown } from './report.ts';
+import type { Target } from './targets.ts';
+import { directHttp, directStdio, mcpHub, supergateway, switchboard } from './targets.ts';
+
+/**
+ * `npm run bench` — Switchboard side by side with direct stdio, direct Streamable HTTP, supergateway and mcp-hub,
+ * all in front of the same fixture echo server, plus the catalog-scale numbers. NOT a test: it prints a markdown
+ * table and writes docs/benchmarks.md.
+ *
+ *   node bench/run.ts [--quick] [--no-peers | --peers] [--out FILE] [--json FILE]
+ *
+ * --quick     a smoke run: few calls per cell, one cold start, peers only with --peers; writes no file unless --out
+ * --no-peers  skip supergateway and mcp-hub (they are npm-installed into a temporary folder otherwise)
+ * --out FILE  where the markdown goes (default docs/benchmarks.md in full mode)
+ * --json FILE also write the raw results as JSON
+ */
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    peers: { type: 'boolean' },
+    'no-peers': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const withPeers = values['no-peers'] ? false : (values.peers ?? !quick);
+const out = values.out ?? (quick ? undefined : path.join(ROOT, 'docs/benchmarks.md'));
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const budget = quick
+  ? { maxCallsPerCell: 100, maxMsPerCell: 2000, concurrencies: [1, 16, 64], warmup: 20 }
+  : { maxCallsPerCell: 2000, maxMsPerCell: 10_000, concurrencies: [1, 16, 64], warmup: 200 };
+
+const results: BenchResults = {
+  mode: quick ? 'quick' : 'full',
+  startedAt: new Date().toISOString(),
+  environment: {
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    memoryGiB: os.totalmem() / 1024 ** 3,
+  },
+  budget: { maxCallsPerCell: budget.maxCallsPerCell, maxMsPerCell: budget.maxMsPerCell, concurrencies: budget.concurrencies },
+  targets: [],
+  skipped: [],
+};
+
+async function measure(name: string, start: () => Promise<Target>): Promise<void> {
+  log(`${name}: starting`);
+  let target: Target;
+  try {
+    target = await start();
+  } catch (error) {
+    log(`${name}: could not start: ${String(error)}`);
+    results.skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+    return;
+  }
+  try {
+    const call = () => target.client.callTool({ name: target.tool, arguments: { text: 'bench' } });
+    const first = await call();
+    if ((first as { isError?: boolean }).isError) throw new Error(`${target.tool} answered isError`);
+    for (let i = 0; i < budget.warmup; i++) await call();
+    const gatewayRssMiB = target.gatewayPid === undefined ? undefined : await rssMiB(target.gatewayPid);
+    const cells = [];
+    for (const concurrency of budget.concurrencies) {
+      const cell = await runCell(call, { concurrency, maxCalls: budget.maxCallsPerCell, maxMs: budget.maxMsPerCell });
+      log(
+        `${target.name} c=${concurrency}: p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms, ` +
+          `${Math.round(cell.callsPerSecond)} calls/s (${cell.calls} calls, ${cell.errors} errors)`,
+      );
+      cells.push(cell);
+    }
+    results.targets.push({ name: target.name, path: target.path, gatewayRssMiB, cells });
+  } catch (error) {
+    log(`${name}: failed: ${String(error)}`);
+    results.skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+  } finally {
+    await target.close().catch((error: unknown) => log(`${name}: close failed: ${String(error)}`));
+  }
+}
+
+await measure('direct stdio', directStdio);
+await measure('direct Streamable HTTP', directHttp);
+await measure('Switchboard', switchboard);
+if (withPeers) {
+  const installed = await ensurePeers(log);
+  for (const [name, peer] of Object.entries(installed.peers)) {
+    if ('unavailable' in peer) {
+      results.skipped.push({ name, reason: peer.unavailable });
+      continue;
+    }
+    if (name === 'supergateway') await measure(name, () => supergateway(peer.entry, peer.version));
+    else await measure(name, () => mcpHub(peer.entry, peer.version, peersDir()));
+  }
+} else {
+  results.skipped.push({ name: 'supergateway, mcp-hub', reason: 'peers skipped (--no-peers, or --quick without --peers)' });
+}
+
+log('catalog scale: 50 servers × 20 tools');
+results.catalog = await measureCatalogScale({
+  servers: 50,
+  toolsPerServer: 20,
+  listCalls: quick ? 50 : 500,
+  coldStarts: quick ? 1 : 5,
+  log,
+});
+
+const markdown = renderMarkdown(results);
+process.stdout.write(markdown + '\n');
+for (const check of evaluateTargets(results)) {
+  log(`${check.met === undefined ? '—  ' : check.met ? 'MET' : 'MISSED'} ${check.label}: ${check.measured} (goal ${check.goal})`);
+}
+if (out) {
+  fs.writeFileSync(out, markdown + '\n');
+  log(`wrote ${path.relative(process.cwd(), out) || out}`);
+}
+if (values.json) fs.writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');
+// Every target closed its processes; nothing should keep the loop alive, but don't hang on a stray handle.
+setTimeout(() => process.exit(0), 1000).unref();
