@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { definitionHash } from '../main/upstream/definition-fingerprint.ts';
@@ -34,8 +35,13 @@ export interface CatalogScaleResult {
   listCalls: number;
   listP50Ms: number;
   listP99Ms: number;
-  /** Child processes of serve before and after the measurement (must both be 0). */
+  /**
+   * Upstream (many-tools fixture) processes under serve: before, the most seen while listing (sampled every 25
+   * calls), and after. All must be 0. (Right after start serve also runs the user's login shell once to learn
+   * the PATH stdio servers get; that short-lived helper is not an upstream and is not counted.)
+   */
   processesBefore: number;
+  processesDuring: number;
   processesAfter: number;
   /** Pids recorded in upstream-pids.json by this serve (must be 0). */
   upstreamPidsRecorded: number;
@@ -46,6 +52,17 @@ export interface CatalogScaleResult {
   coldStartHealthyMs: number;
   /** RSS of an idle serve with these servers registered (none running), MiB. */
   idleRssMiB: number | undefined;
+}
+
+/** Descendants of `pid` that are many-tools fixture processes (read from /proc/<pid>/cmdline). */
+function fixtureProcesses(pid: number): number {
+  return descendants(pid).filter((child) => {
+    try {
+      return fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('many-tools-server');
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 /** A data directory with `servers` many-tools definitions whose catalogs are cached in the registry. */
@@ -80,7 +97,9 @@ export async function seededDataDir(servers: number, toolsPerServer: number): Pr
 }
 
 /** Spawns `serve` and times it to the listening line and to a healthy /healthz; then stops it. */
-async function coldStart(data: DataDir): Promise<{ listeningMs: number; healthyMs: number; rss: number | undefined }> {
+async function coldStart(
+  data: DataDir,
+): Promise<{ listeningMs: number; healthyMs: number; rss: number | undefined }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', data.dir, 'serve', '--port', '0'], {
     cwd: ROOT,
@@ -89,18 +108,20 @@ async function coldStart(data: DataDir): Promise<{ listeningMs: number; healthyM
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const { port, listeningMs } = await new Promise<{ port: number; listeningMs: number }>((resolve, reject) => {
-      let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`serve did not listen: ${stderr}`)), 30_000);
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve({ port: Number(match[1]), listeningMs: performance.now() - t0 });
-        }
-      });
-    });
+    const { port, listeningMs } = await new Promise<{ port: number; listeningMs: number }>(
+      (resolve, reject) => {
+        let stderr = '';
+        const timer = setTimeout(() => reject(new Error(`serve did not listen: ${stderr}`)), 30_000);
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
+          if (match) {
+            clearTimeout(timer);
+            resolve({ port: Number(match[1]), listeningMs: performance.now() - t0 });
+          }
+        });
+      },
+    );
     let healthyMs = Number.NaN;
     for (let i = 0; i < 400; i++) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
@@ -141,7 +162,8 @@ export async function measureCatalogScale(options: {
     const serve = await startServe(data);
     try {
       const client = await serve.connect();
-      const processesBefore = descendants(serve.pid).length;
+      const processesBefore = fixtureProcesses(serve.pid);
+      let processesDuring = 0;
       // Warm-up, then the measured calls, one at a time (a client listing tools does not do it in parallel).
       let toolsListed = 0;
       for (let i = 0; i < 20; i++) toolsListed = (await toolNames(client)).length;
@@ -151,9 +173,10 @@ export async function measureCatalogScale(options: {
         const result = (await client.request({ method: 'tools/list', params: {} })) as { tools: unknown[] };
         latencies.push(performance.now() - t0);
         toolsListed = result.tools.length;
+        if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
       }
       latencies.sort((a, b) => a - b);
-      const processesAfter = descendants(serve.pid).length;
+      const processesAfter = fixtureProcesses(serve.pid);
       const upstreamPidsRecorded = serve.upstreamPids().size;
       await client.close();
       return {
@@ -164,6 +187,7 @@ export async function measureCatalogScale(options: {
         listP50Ms: quantile(latencies, 0.5),
         listP99Ms: quantile(latencies, 0.99),
         processesBefore,
+        processesDuring,
         processesAfter,
         upstreamPidsRecorded,
         coldStartRuns: starts.length,

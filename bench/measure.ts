@@ -20,7 +20,10 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 /** The median of unsorted values. */
 export function median(values: readonly number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**

@@ -45,7 +45,9 @@ function npmCommand(): { command: string; args: string[] } {
 export async function ensurePeers(log: (line: string) => void, timeoutMs = 300_000): Promise<InstalledPeers> {
   const dir = peersDir();
   fs.mkdirSync(dir, { recursive: true });
-  const missing = (Object.keys(PEER_PACKAGES) as PeerName[]).filter((name) => locate(dir, name) === undefined);
+  const missing = (Object.keys(PEER_PACKAGES) as PeerName[]).filter(
+    (name) => locate(dir, name) === undefined,
+  );
   let installError: string | undefined;
   if (missing.length > 0) {
     log(`installing peers into ${dir}: ${missing.map((n) => PEER_PACKAGES[n]).join(', ')}`);
@@ -72,7 +74,11 @@ export async function ensurePeers(log: (line: string) => void, timeoutMs = 300_0
       });
       child.on('exit', (code) => {
         clearTimeout(timer);
-        resolve(code === 0 ? undefined : `npm install exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+        resolve(
+          code === 0
+            ? undefined
+            : `npm install exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`,
+        );
       });
     });
   }

@@ -53,8 +53,13 @@ const results: BenchResults = {
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
     cores: os.availableParallelism(),
     memoryGiB: os.totalmem() / 1024 ** 3,
+    loadAverage: { start: os.loadavg()[0]! },
   },
-  budget: { maxCallsPerCell: budget.maxCallsPerCell, maxMsPerCell: budget.maxMsPerCell, concurrencies: budget.concurrencies },
+  budget: {
+    maxCallsPerCell: budget.maxCallsPerCell,
+    maxMsPerCell: budget.maxMsPerCell,
+    concurrencies: budget.concurrencies,
+  },
   targets: [],
   skipped: [],
 };
@@ -66,7 +71,10 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
     target = await start();
   } catch (error) {
     log(`${name}: could not start: ${String(error)}`);
-    results.skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+    results.skipped.push({
+      name,
+      reason: String(error instanceof Error ? error.message : error).split('\n')[0]!,
+    });
     return;
   }
   try {
@@ -77,7 +85,11 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
     const gatewayRssMiB = target.gatewayPid === undefined ? undefined : await rssMiB(target.gatewayPid);
     const cells = [];
     for (const concurrency of budget.concurrencies) {
-      const cell = await runCell(call, { concurrency, maxCalls: budget.maxCallsPerCell, maxMs: budget.maxMsPerCell });
+      const cell = await runCell(call, {
+        concurrency,
+        maxCalls: budget.maxCallsPerCell,
+        maxMs: budget.maxMsPerCell,
+      });
       log(
         `${target.name} c=${concurrency}: p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms, ` +
           `${Math.round(cell.callsPerSecond)} calls/s (${cell.calls} calls, ${cell.errors} errors)`,
@@ -87,7 +99,10 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
     results.targets.push({ name: target.name, path: target.path, gatewayRssMiB, cells });
   } catch (error) {
     log(`${name}: failed: ${String(error)}`);
-    results.skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+    results.skipped.push({
+      name,
+      reason: String(error instanceof Error ? error.message : error).split('\n')[0]!,
+    });
   } finally {
     await target.close().catch((error: unknown) => log(`${name}: close failed: ${String(error)}`));
   }
@@ -107,7 +122,10 @@ if (withPeers) {
     else await measure(name, () => mcpHub(peer.entry, peer.version, peersDir()));
   }
 } else {
-  results.skipped.push({ name: 'supergateway, mcp-hub', reason: 'peers skipped (--no-peers, or --quick without --peers)' });
+  results.skipped.push({
+    name: 'supergateway, mcp-hub',
+    reason: 'peers skipped (--no-peers, or --quick without --peers)',
+  });
 }
 
 log('catalog scale: 50 servers × 20 tools');
@@ -119,13 +137,22 @@ results.catalog = await measureCatalogScale({
   log,
 });
 
-const markdown = renderMarkdown(results);
-process.stdout.write(markdown + '\n');
+results.environment.loadAverage.end = os.loadavg()[0]!;
+
+// Formatted like every other file in the repository, so `npm run lint` (prettier --check) stays green.
+const prettier = await import('prettier');
+const markdown = await prettier.format(renderMarkdown(results), {
+  ...((await prettier.resolveConfig(path.join(ROOT, 'docs/benchmarks.md'))) ?? {}),
+  parser: 'markdown',
+});
+process.stdout.write(markdown);
 for (const check of evaluateTargets(results)) {
-  log(`${check.met === undefined ? '—  ' : check.met ? 'MET' : 'MISSED'} ${check.label}: ${check.measured} (goal ${check.goal})`);
+  log(
+    `${check.met === undefined ? '—  ' : check.met ? 'MET' : 'MISSED'} ${check.label}: ${check.measured} (goal ${check.goal})`,
+  );
 }
 if (out) {
-  fs.writeFileSync(out, markdown + '\n');
+  fs.writeFileSync(out, markdown);
   log(`wrote ${path.relative(process.cwd(), out) || out}`);
 }
 if (values.json) fs.writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');

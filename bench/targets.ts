@@ -41,7 +41,9 @@ function newClient(name: string): Client {
 /** SDK client → echo over stdio (the floor for a stdio server). */
 export async function directStdio(): Promise<Target> {
   const client = newClient('direct-stdio');
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [ECHO], stderr: 'ignore' }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [ECHO], stderr: 'ignore' }),
+  );
   return {
     name: 'direct stdio',
     path: 'SDK client → echo (stdio)',
@@ -89,8 +91,16 @@ export async function switchboard(): Promise<Target> {
 }
 
 /** A peer gateway process in its own process group, so stopping it takes its stdio child too. */
-function spawnPeer(entry: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stop(): Promise<void> } {
-  const child = spawn(process.execPath, [entry, ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
+function spawnPeer(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; stop(): Promise<void> } {
+  const child = spawn(process.execPath, [entry, ...args], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
   child.stderr?.resume();
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -172,7 +182,10 @@ export async function mcpHub(entry: string, version: string, workDir: string): P
   const home = path.join(workDir, `mcp-hub-home-${port}`);
   fs.mkdirSync(home, { recursive: true });
   const config = path.join(home, 'mcp-hub.json');
-  fs.writeFileSync(config, JSON.stringify({ mcpServers: { echo: { command: process.execPath, args: [ECHO] } } }));
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ mcpServers: { echo: { command: process.execPath, args: [ECHO] } } }),
+  );
   // Its workspace cache and logs go to XDG folders: keep them in the throwaway home.
   const env = {
     ...process.env,

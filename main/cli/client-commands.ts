@@ -83,7 +83,8 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     .action(async (id: string, opts: TargetOptions & { dryRun?: boolean; replace?: boolean }) => {
       if (opts.dryRun && opts.replace)
         throw new SwitchboardError('USAGE', 'give --dry-run or --replace, not both');
-      await importFromClient(ctx, id, opts);
+      // `clients` has a --project of its own, and commander gives it the flag wherever it appears.
+      await importFromClient(ctx, id, { ...clients.opts<TargetOptions>(), ...opts });
     });
 
   program

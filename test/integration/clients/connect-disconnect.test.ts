@@ -50,7 +50,16 @@ describe('connect, then disconnect, gives every client its original file back', 
   beforeAll(() => {
     home = tempDir('sb-clients-home-');
     data = tempDir('sb-clients-data-');
-    cli = cliRunner(data.dir, cliEnv(home.dir, { XDG_CONFIG_HOME: '/nonexistent-xdg', CODEX_HOME: '/nope' }));
+    cli = cliRunner(
+      data.dir,
+      cliEnv(home.dir, {
+        XDG_CONFIG_HOME: '/nonexistent-xdg',
+        APPDATA: '/nonexistent-appdata',
+        CLAUDE_CONFIG_DIR: '/nonexistent-claude',
+        CODEX_HOME: '/nonexistent-codex',
+        GEMINI_CLI_HOME: '/nonexistent-gemini',
+      }),
+    );
     for (const id of CLIENT_IDS) {
       writeFile(file(id), clientFixture(id, 'full'));
       originals.set(id, fs.readFileSync(file(id)));
@@ -61,7 +70,7 @@ describe('connect, then disconnect, gives every client its original file back', 
     data?.cleanup();
   });
 
-  it('lists every client under the fake home (XDG_CONFIG_HOME, CODEX_HOME … ignored) with no entry', async () => {
+  it('lists every client under the fake home (XDG_CONFIG_HOME, CODEX_HOME … ignored there) with no entry', async () => {
     const rows = byId(await cli.json<ClientRow[]>(['clients']));
     for (const id of CLIENT_IDS) {
       expect(rows[id]).toMatchObject({

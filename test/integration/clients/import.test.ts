@@ -303,4 +303,21 @@ describe('import from a client that only refers to its secrets', () => {
       headers: { Authorization: 'Bearer ${GITHUB_TOKEN}' },
     });
   });
+
+  it('reads the project file with --project, wherever the flag stands (regression)', async () => {
+    const project = path.join(home.dir, 'work', 'app');
+    writeFile(path.join(project, '.cursor', 'mcp.json'), clientFixture('cursor', 'full'));
+    fs.rmSync(clientFileIn(home.dir, 'cursor'));
+    const cli = cliRunner(data.dir, cliEnv(home.dir));
+    for (const args of [
+      ['clients', 'import', 'cursor', '--project', project, '--dry-run'],
+      ['clients', 'import', '--project', project, 'cursor', '--dry-run'],
+    ]) {
+      const preview = await cli.json<{ add: { fromNames: string[] }[] }>(args);
+      expect(
+        preview.add.map((a) => a.fromNames),
+        args.join(' '),
+      ).toEqual([['github'], ['win-tools']]);
+    }
+  });
 });

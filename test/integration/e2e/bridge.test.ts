@@ -3,7 +3,15 @@ import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
 import type { SpawnedBridge } from '../bridge/spawn-bridge.ts';
 import { spawnBridge } from '../bridge/spawn-bridge.ts';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
-import { prepareDataDir, sleep, startServe, stdioServer, survivors, textOf, waitFor } from './serve-harness.ts';
+import {
+  prepareDataDir,
+  sleep,
+  startServe,
+  stdioServer,
+  survivors,
+  textOf,
+  waitFor,
+} from './serve-harness.ts';
 
 /**
  * Acceptance 5: `switchboard bridge` (stdio ↔ gateway) against the REAL `switchboard serve` of the same data
@@ -62,7 +70,11 @@ describe('bridge against the real serve', () => {
     bridges.push(early);
     // The client's initialize waits inside the bridge until a gateway answers.
     const connecting = early.client.connect(early.transport);
-    await waitFor('the bridge to say it is waiting', () => /waiting for Switchboard/.test(early.stderr()), 15_000);
+    await waitFor(
+      'the bridge to say it is waiting',
+      () => /waiting for Switchboard/.test(early.stderr()),
+      15_000,
+    );
     await sleep(300);
     serve = await startServe(data);
     await connecting;

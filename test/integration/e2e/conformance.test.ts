@@ -4,7 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
-import { E2E_FIXTURE_DIR, CONFORMANCE_STDIO, ROOT, prepareDataDir, startServe, stdioServer, waitForTools } from './serve-harness.ts';
+import {
+  E2E_FIXTURE_DIR,
+  CONFORMANCE_STDIO,
+  ROOT,
+  prepareDataDir,
+  startServe,
+  stdioServer,
+  waitForTools,
+} from './serve-harness.ts';
 
 /**
  * Acceptance 3: the official conformance suite (`@modelcontextprotocol/conformance server`) through the REAL
@@ -16,7 +24,10 @@ import { E2E_FIXTURE_DIR, CONFORMANCE_STDIO, ROOT, prepareDataDir, startServe, s
 const INSTALLED = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const BIN = process.env.SWITCHBOARD_CONFORMANCE_BIN ?? (fs.existsSync(INSTALLED) ? INSTALLED : undefined);
 const PRELOAD = path.join(ROOT, 'test/integration/gateway-http/fixtures/inject-bearer.ts');
-const EXPECTED_FILE = path.join(path.dirname(new URL(import.meta.url).pathname), 'conformance-expected-failures.json');
+const EXPECTED_FILE = path.join(
+  path.dirname(new URL(import.meta.url).pathname),
+  'conformance-expected-failures.json',
+);
 
 interface RunSpec {
   route: string;

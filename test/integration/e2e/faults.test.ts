@@ -142,7 +142,12 @@ describe('faults through `switchboard serve`', () => {
   it('200 malformed requests, an oversized body, wrong Host, foreign Origin, missing and wrong tokens: 4xx', async () => {
     const auth = { authorization: `Bearer ${serve.token}` };
     const json = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const kinds: { headers: Record<string, string>; body?: string | Buffer; method?: string; path?: string }[] = [
+    const kinds: {
+      headers: Record<string, string>;
+      body?: string | Buffer;
+      method?: string;
+      path?: string;
+    }[] = [
       { headers: { ...json, ...auth }, body: '{' },
       { headers: { ...json, ...auth }, body: '' },
       { headers: { ...json, ...auth }, body: '"just a string"' },
@@ -150,9 +155,17 @@ describe('faults through `switchboard serve`', () => {
       { headers: { ...json, ...auth }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' },
       { headers: { ...json, ...auth }, body: Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b]) },
       { headers: { ...json, ...auth }, body: '[[[[[[[[[[[[[[[[[[[[' },
-      { headers: { 'content-type': 'text/plain', ...auth }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' },
       {
-        headers: { ...json, ...auth, 'mcp-session-id': 'no-such-session', 'mcp-protocol-version': '2025-11-25' },
+        headers: { 'content-type': 'text/plain', ...auth },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      },
+      {
+        headers: {
+          ...json,
+          ...auth,
+          'mcp-session-id': 'no-such-session',
+          'mcp-protocol-version': '2025-11-25',
+        },
         body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
       },
       {
@@ -161,7 +174,11 @@ describe('faults through `switchboard serve`', () => {
       },
       { headers: { ...auth }, method: 'DELETE' },
       { headers: { ...auth, accept: 'text/event-stream' }, method: 'GET' },
-      { headers: { ...json, ...auth }, path: '/mcp/no-such-server', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' },
+      {
+        headers: { ...json, ...auth },
+        path: '/mcp/no-such-server',
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      },
       { headers: { ...json, ...auth }, body: JSON.stringify({ jsonrpc: '2.0', id: {}, method: 42 }) },
       { headers: { ...json, ...auth }, body: '{"jsonrpc":"2.0","id":1,"method":"initialize","params":"x"}' },
     ];
@@ -178,7 +195,10 @@ describe('faults through `switchboard serve`', () => {
         throw new Error(`request #${i} (kind ${i % kinds.length}) failed: ${String(error)}`);
       });
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      expect(response.status, `request #${i} (kind ${i % kinds.length}): ${response.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(
+        response.status,
+        `request #${i} (kind ${i % kinds.length}): ${response.body.slice(0, 200)}`,
+      ).toBeGreaterThanOrEqual(400);
       expect(response.status, `request #${i} (kind ${i % kinds.length})`).toBeLessThan(500);
     }
 
@@ -188,7 +208,12 @@ describe('faults through `switchboard serve`', () => {
       // Connection: close — the 413 comes back before the client has finished uploading, and Node's keep-alive
       // agent would otherwise hand that half-written socket to the next request ("socket hang up", client side).
       headers: { ...json, ...auth, connection: 'close' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(5 * 1024 * 1024) } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'ping',
+        params: { pad: 'x'.repeat(5 * 1024 * 1024) },
+      }),
     });
     expect(oversized.status).toBe(413);
     const wrongHost = await rawRequest({
@@ -203,7 +228,11 @@ describe('faults through `switchboard serve`', () => {
       body: ping,
     });
     expect(foreignOrigin.status).toBe(403);
-    const nullOrigin = await rawRequest({ port: serve.port, headers: { ...json, ...auth, origin: 'null' }, body: ping });
+    const nullOrigin = await rawRequest({
+      port: serve.port,
+      headers: { ...json, ...auth, origin: 'null' },
+      body: ping,
+    });
     expect(nullOrigin.status).toBe(403);
     const missing = await rawRequest({ port: serve.port, headers: json, body: ping });
     expect(missing.status).toBe(401);

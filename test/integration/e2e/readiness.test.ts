@@ -2,7 +2,16 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
-import { cli, prepareDataDir, startServe, stdioServer, textOf, toolNames, waitFor, waitForTools } from './serve-harness.ts';
+import {
+  cli,
+  prepareDataDir,
+  startServe,
+  stdioServer,
+  textOf,
+  toolNames,
+  waitFor,
+  waitForTools,
+} from './serve-harness.ts';
 
 /**
  * Acceptance 6: a server added (and removed, disabled) with the CLI — ANOTHER process — while `switchboard serve`
@@ -38,13 +47,19 @@ describe('servers changed by the CLI while serve runs', () => {
     await waitForTools(client, ['late__echo'], 15_000);
     expect(textOf(await client.callTool({ name: 'late__echo', arguments: { text: 'ready' } }))).toBe('ready');
     await waitFor('tools/list_changed for the new server', () => changes > before, 5000);
-    const listed = JSON.parse((await cli(data.dir, ['--json', 'server', 'list'])).stdout) as { prefix: string }[];
+    const listed = JSON.parse((await cli(data.dir, ['--json', 'server', 'list'])).stdout) as {
+      prefix: string;
+    }[];
     expect(listed.map((s) => s.prefix)).toEqual(expect.arrayContaining(['first', 'late']));
   }, 30_000);
 
   it('a disabled server leaves the aggregate; enabled again, it returns', async () => {
     await cli(data.dir, ['server', 'disable', 'late']);
-    await waitFor('late__echo to disappear', async () => !(await toolNames(client)).includes('late__echo'), 10_000);
+    await waitFor(
+      'late__echo to disappear',
+      async () => !(await toolNames(client)).includes('late__echo'),
+      10_000,
+    );
     await cli(data.dir, ['server', 'enable', 'late']);
     await waitForTools(client, ['late__echo'], 15_000);
     expect(textOf(await client.callTool({ name: 'late__echo', arguments: { text: 'back' } }))).toBe('back');
@@ -54,7 +69,11 @@ describe('servers changed by the CLI while serve runs', () => {
     const pid = Number(textOf(await client.callTool({ name: 'late__pid', arguments: {} })));
     expect(pid).toBeGreaterThan(0);
     await cli(data.dir, ['server', 'remove', 'late']);
-    await waitFor('late__echo to disappear', async () => !(await toolNames(client)).includes('late__echo'), 10_000);
+    await waitFor(
+      'late__echo to disappear',
+      async () => !(await toolNames(client)).includes('late__echo'),
+      10_000,
+    );
     const { alive } = await import('./serve-harness.ts');
     await waitFor('the removed server process to stop', () => !alive(pid), 10_000);
     expect(textOf(await client.callTool({ name: 'first__echo', arguments: { text: 'unaffected' } }))).toBe(

@@ -168,7 +168,10 @@ describe.runIf(installed)('real upstreams through `switchboard serve`', () => {
     });
 
     it('lets the upstream elicit input from this client', async () => {
-      const result = await client.callTool({ name: 'everything__trigger-elicitation-request', arguments: {} });
+      const result = await client.callTool({
+        name: 'everything__trigger-elicitation-request',
+        arguments: {},
+      });
       expect(result.isError).not.toBe(true);
       expect(JSON.stringify(result.content)).toContain('Ada Lovelace');
     });
@@ -204,7 +207,10 @@ describe.runIf(installed)('real upstreams through `switchboard serve`', () => {
         'the upstream to record the cancellation',
         () => {
           const text = fs.existsSync(slowRecord) ? fs.readFileSync(slowRecord, 'utf8') : '';
-          return text.slice(before.length).split('\n').find((l) => l.includes('"cancelled"'));
+          return text
+            .slice(before.length)
+            .split('\n')
+            .find((l) => l.includes('"cancelled"'));
         },
         5000,
       );

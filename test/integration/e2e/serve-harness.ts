@@ -20,7 +20,10 @@ import type { NodeRun } from '../../helpers/private-keyring.ts';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/servers');
 export const E2E_FIXTURE_DIR = path.join(ROOT, 'test/fixtures/e2e');
-export const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+export const EVERYTHING = path.join(
+  ROOT,
+  'node_modules/@modelcontextprotocol/server-everything/dist/index.js',
+);
 export const MEMORY = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 export const CONFORMANCE_STDIO = path.join(
   ROOT,

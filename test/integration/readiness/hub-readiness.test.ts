@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HealthStatus } from '../../../main/health/health-status.ts';
+import { createHealthHistoryRepository } from '../../../main/registry/health-history-repository.ts';
 import { filesContaining } from '../../helpers/cli.ts';
 import { removeTempDirs } from '../../fixtures/registry/temp-registry.ts';
 import type { TestHub } from './readiness-hub.ts';
@@ -229,8 +230,14 @@ describe('server readiness through the real hub services', () => {
         if (current) seen.set(prefix, [...(seen.get(prefix) ?? []), current.status]);
       });
       const statusOf = (prefix: string) => services.health.status(prefix)?.status;
+      // Every recorded result, oldest first (transitions before the listener above was attached included).
+      const historyOf = (prefix: string) =>
+        createHealthHistoryRepository(running!.hub.registry.db)
+          .lastN(prefix, 50)
+          .map((r) => r.status)
+          .reverse();
       const expectStatus = (prefix: string, status: HealthStatus) =>
-        waitFor(() => statusOf(prefix) === status, 20_000, `${prefix} ${status} (now ${statusOf(prefix)})`);
+        waitFor(() => statusOf(prefix) === status, 45_000, `${prefix} ${status} (now ${statusOf(prefix)})`);
 
       await expectStatus('ok', 'healthy');
       await expectStatus('slow', 'degraded');
@@ -244,7 +251,11 @@ describe('server readiness through the real hub services', () => {
       expect(services.health.status('config')?.missing).toEqual(['NEEDED']);
       await expectStatus('off', 'disabled');
       // Idle: it ran (probed), then the pool stopped it after 1 s without calls.
-      await waitFor(() => seen.get('idle')?.includes('healthy'), 20_000, 'idle healthy first');
+      await waitFor(
+        () => historyOf('idle').includes('healthy'),
+        45_000,
+        'idle healthy first',
+      );
       await expectStatus('idle', 'stopped');
 
       // Crashing: a healthy server whose process dies is unhealthy until the pool has restarted it.

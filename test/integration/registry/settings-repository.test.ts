@@ -48,8 +48,12 @@ describe('settings', () => {
       'gateway.port': 17517,
       'upstream.idleTimeoutSeconds': 600,
       'callLog.retentionDays': 14,
+      'health.intervalSeconds': 120,
+      'health.probeIdleServers': false,
+      'app.notifications': true,
+      'app.launchAtLogin': false,
     });
-    expect(SETTING_KEYS.map((k) => settings.isSet(k))).toEqual([false, false, false]);
+    expect(SETTING_KEYS.map((k) => settings.isSet(k))).toEqual(SETTING_KEYS.map(() => false));
     expect(database.connection.prepare('SELECT count(*) FROM settings').pluck().get()).toBe(0);
   });
 
@@ -108,6 +112,10 @@ describe('settings', () => {
       'gateway.port': 17517,
       'upstream.idleTimeoutSeconds': 600,
       'callLog.retentionDays': 14,
+      'health.intervalSeconds': 120,
+      'health.probeIdleServers': false,
+      'app.notifications': true,
+      'app.launchAtLogin': false,
     });
     expect(warnings).toHaveLength(2);
   });
