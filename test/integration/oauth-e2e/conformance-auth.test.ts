@@ -88,7 +88,10 @@ function results(): Map<string, string[]> {
 describe('MCP conformance: client auth scenarios', () => {
   it('every scenario passes except the listed expected failures', async () => {
     // The runner's own list, so a scenario added by a newer runner is not silently skipped.
-    const listed = await runNode([RUNNER, 'list'], { env: { ...process.env, NO_COLOR: '1' }, timeoutMs: 60_000 });
+    const listed = await runNode([RUNNER, 'list'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      timeoutMs: 60_000,
+    });
     const known = [...listed.stdout.matchAll(/^\s+- (auth\/\S+)/gm)].map((m) => m[1] as string);
     expect(known.filter((s) => !SCENARIOS.includes(s))).toEqual([]);
     const queue = [...SCENARIOS];

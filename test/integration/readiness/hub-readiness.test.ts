@@ -251,11 +251,7 @@ describe('server readiness through the real hub services', () => {
       expect(services.health.status('config')?.missing).toEqual(['NEEDED']);
       await expectStatus('off', 'disabled');
       // Idle: it ran (probed), then the pool stopped it after 1 s without calls.
-      await waitFor(
-        () => historyOf('idle').includes('healthy'),
-        45_000,
-        'idle healthy first',
-      );
+      await waitFor(() => historyOf('idle').includes('healthy'), 45_000, 'idle healthy first');
       await expectStatus('idle', 'stopped');
 
       // Crashing: a healthy server whose process dies is unhealthy until the pool has restarted it.
