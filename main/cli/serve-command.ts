@@ -52,7 +52,11 @@ export const startServicesForCli: StartServices = async (hub, options) => {
     : undefined;
   const services = await startHubServices(hub, {
     ...(options.port === undefined ? {} : { port: options.port }),
-    openBrowser: createCliOpener({ print: (text) => process.stderr.write(text + '\n') }),
+    // SWITCHBOARD_NO_BROWSER=1 (CI, SSH, tests): print the sign-in address only, as `auth connect` does.
+    openBrowser: createCliOpener({
+      print: (text) => process.stderr.write(text + '\n'),
+      tryOpen: process.env.SWITCHBOARD_NO_BROWSER !== '1',
+    }),
     ...(webUi ? { routes: (s: HubServices) => webUi.routes(s) } : {}),
   });
   const gateway = services.gateway();

@@ -1,10 +1,16 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
+import { importFromClient, type ImportClientOptions } from './client-commands.ts';
+import { CLIENT_ADAPTERS, isClientId } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import { exportDocument, importDocument } from '../registry/transfer.ts';
 
-/** `switchboard export [FILE]` and `import FILE`: server definitions as JSON, never secret values. */
+/**
+ * `switchboard export [FILE]` and `import FILE|CLIENT`: server definitions as JSON, never secret values.
+ * `import CLIENT` (a known client id) is `clients import CLIENT`; anything else is a file (`./cursor` for a
+ * file that happens to be named like a client).
+ */
 export function registerTransferCommands(program: Command, ctx: CliContext): void {
   program
     .command('export')
@@ -27,25 +33,55 @@ export function registerTransferCommands(program: Command, ctx: CliContext): voi
 
   program
     .command('import')
-    .argument('<file>', 'a file written by `switchboard export`')
-    .description(
-      'import server definitions; every definition is validated first and nothing is written if one fails',
+    .argument(
+      '<source>',
+      `a file written by \`switchboard export\`, or an AI client (${CLIENT_ADAPTERS.map((a) => a.id).join(', ')})`,
     )
-    .action(async (file: string) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (error) {
+    .description(
+      'import server definitions from a file (all validated first, nothing written if one fails) ' +
+        "or an AI client's servers (as `clients import`)",
+    )
+    .option('--dry-run', 'client only: print what would be imported and change nothing')
+    .option(
+      '--replace',
+      "client only: then remove the imported servers from the client's file and connect it",
+    )
+    .option('--project <dir>', "client only: import from the project's file instead of the user's")
+    .action(async (source: string, opts: ImportClientOptions) => {
+      if (isClientId(source)) {
+        await importFromClient(ctx, source, opts);
+        return;
+      }
+      const clientOnly = [
+        ...(opts.dryRun ? ['--dry-run'] : []),
+        ...(opts.replace ? ['--replace'] : []),
+        ...(opts.project === undefined ? [] : ['--project']),
+      ];
+      if (clientOnly.length > 0) {
         throw new SwitchboardError(
-          'VALIDATION',
-          `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+          'USAGE',
+          `${clientOnly.join(' and ')} only apply to importing from an AI client, and "${source}" is not ` +
+            `one (known clients: ${CLIENT_ADAPTERS.map((a) => a.id).join(', ')})`,
         );
       }
-      const hub = await ctx.hub();
-      const added = importDocument(hub.registry.db, hub.registry.servers, raw);
-      ctx.out.result(
-        { imported: added.map((s) => s.prefix) },
-        () => `imported ${added.length} servers: ${added.map((s) => s.prefix).join(', ')}`,
-      );
+      await importFile(ctx, source);
     });
+}
+
+async function importFile(ctx: CliContext, file: string): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SwitchboardError(
+      'VALIDATION',
+      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const hub = await ctx.hub();
+  const added = importDocument(hub.registry.db, hub.registry.servers, raw);
+  ctx.out.result(
+    { imported: added.map((s) => s.prefix) },
+    () => `imported ${added.length} servers: ${added.map((s) => s.prefix).join(', ')}`,
+  );
 }

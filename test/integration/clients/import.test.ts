@@ -321,3 +321,43 @@ describe('import from a client that only refers to its secrets', () => {
     }
   });
 });
+
+describe('switchboard import CLIENT', () => {
+  let home: { dir: string; cleanup: () => void };
+  let data: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    home = tempDir('sb-import-alias-home-');
+    data = tempDir('sb-import-alias-data-');
+  });
+  afterAll(() => {
+    home?.cleanup();
+    data?.cleanup();
+  });
+
+  it('is `clients import` for a known client id, and a file import otherwise', async () => {
+    writeFile(clientFileIn(home.dir, 'claude-desktop'), FIXTURE);
+    const cli = cliRunner(data.dir, cliEnv(home.dir, { SWITCHBOARD_VAULT_PASSPHRASE: PASSPHRASE }));
+    const dryRun = await cli.run(['import', 'claude-desktop', '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toBe(DRY_RUN.replace('filesystem-2', 'filesystem'));
+
+    const both = await cli.run(['import', 'claude-desktop', '--dry-run', '--replace']);
+    expect(both.code).toBe(EXIT.usage);
+
+    const imported = await cli.json<{ imported: string[] }>(['import', 'claude-desktop']);
+    expect(imported.imported).toEqual(['filesystem', 'github', 'brave-search', 'postgres']);
+
+    // Anything that is not a client id is a file; the client-only flags are a usage error there.
+    const file = path.join(home.dir, 'servers.json');
+    fs.writeFileSync(file, JSON.stringify({ format: 'switchboard-servers', version: 1, servers: [] }));
+    for (const flag of ['--dry-run', '--replace']) {
+      const run = await cli.run(['import', file, flag]);
+      expect(run.code, flag).toBe(EXIT.usage);
+      expect(run.stderr).toContain('only apply to importing from an AI client');
+    }
+    expect(await cli.json(['import', file])).toEqual({ imported: [] });
+    const missing = await cli.run(['import', 'notepad']);
+    expect(missing.code).toBe(EXIT.validation);
+    expect(missing.stderr).toContain('cannot read notepad');
+  });
+});

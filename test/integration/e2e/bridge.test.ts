@@ -11,6 +11,7 @@ import {
   survivors,
   textOf,
   waitFor,
+  leftoverChildren,
 } from './serve-harness.ts';
 
 /**
@@ -31,6 +32,7 @@ afterEach(async () => {
   data = undefined;
   expect(stopped?.survivors ?? []).toEqual([]);
   expect(await survivors(pids)).toEqual([]);
+  expect(await leftoverChildren()).toEqual([]);
 }, 30_000);
 
 const echoes = (text: string) => ({ name: 'echo__echo', arguments: { text } });

@@ -12,6 +12,7 @@ import {
   startServe,
   stdioServer,
   waitForTools,
+  leftoverChildren,
 } from './serve-harness.ts';
 
 /**
@@ -111,6 +112,7 @@ describe.skipIf(BIN === undefined)('official conformance suite through the real 
     const stopped = await serve?.stop();
     data?.cleanup();
     expect(stopped?.survivors).toEqual([]);
+    expect(await leftoverChildren()).toEqual([]);
   }, 30_000);
 
   it('every expected failure has a reason', () => {

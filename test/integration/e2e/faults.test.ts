@@ -16,6 +16,7 @@ import {
   textOf,
   waitFor,
   waitForTools,
+  leftoverChildren,
 } from './serve-harness.ts';
 
 /**
@@ -71,6 +72,7 @@ afterAll(async () => {
   // SIGTERM took the whole tree down: serve, every upstream leader (own process groups) and their children.
   expect(stopped?.survivors).toEqual([]);
   for (const pid of pids?.values() ?? []) expect(groupMembers(pid).filter(alive)).toEqual([]);
+  expect(await leftoverChildren()).toEqual([]);
 }, 30_000);
 
 describe('faults through `switchboard serve`', () => {

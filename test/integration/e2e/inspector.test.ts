@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
-import { ROOT, prepareDataDir, startServe, stdioServer, waitForTools } from './serve-harness.ts';
+import {
+  ROOT,
+  prepareDataDir,
+  startServe,
+  stdioServer,
+  waitForTools,
+  leftoverChildren,
+} from './serve-harness.ts';
 
 /**
  * Acceptance 2: a third-party client, the MCP Inspector in CLI mode, through the REAL gateway (`switchboard
@@ -49,6 +56,7 @@ describe.skipIf(BIN === undefined)('MCP Inspector CLI through `switchboard serve
     const stopped = await serve?.stop();
     data?.cleanup();
     expect(stopped?.survivors).toEqual([]);
+    expect(await leftoverChildren()).toEqual([]);
   }, 30_000);
 
   const auth = () => ['--header', `Authorization: Bearer ${serve.token}`];

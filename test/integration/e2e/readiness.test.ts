@@ -11,6 +11,7 @@ import {
   toolNames,
   waitFor,
   waitForTools,
+  leftoverChildren,
 } from './serve-harness.ts';
 
 /**
@@ -37,6 +38,7 @@ afterAll(async () => {
   const stopped = await serve?.stop();
   data?.cleanup();
   expect(stopped?.survivors).toEqual([]);
+  expect(await leftoverChildren()).toEqual([]);
 }, 30_000);
 
 describe('servers changed by the CLI while serve runs', () => {

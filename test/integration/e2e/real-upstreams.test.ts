@@ -17,6 +17,7 @@ import {
   toolNames,
   waitFor,
   waitForTools,
+  leftoverChildren,
 } from './serve-harness.ts';
 
 /**
@@ -78,6 +79,7 @@ afterAll(async () => {
   // Nothing of the serve tree (nor the HTTP fixture we started) is left running.
   expect(stopped?.survivors).toEqual([]);
   expect(await survivors([web.pid])).toEqual([]);
+  expect(await leftoverChildren()).toEqual([]);
 }, 60_000);
 
 const samplingAndElicitation = (client: Client) => {

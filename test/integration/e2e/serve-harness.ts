@@ -363,3 +363,8 @@ export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.find((c) => c.type === 'text')?.text ?? '';
 }
+
+/** Child processes of THIS process (the test worker) still running after a grace period: must be none. */
+export async function leftoverChildren(): Promise<number[]> {
+  return survivors(descendants(process.pid));
+}

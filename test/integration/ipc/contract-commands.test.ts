@@ -342,25 +342,54 @@ describe('settings, tokens, clients, transfer, gateway', () => {
     expect((await err('tokens.create', { name: 'probe' })).code).toBe('CONFLICT');
   });
 
-  it('clients.connect writes the entry with a fresh per-client token and reports it current', async () => {
+  it('clients.connect writes the entry with a per-client token, kept while it is live', async () => {
+    const cursorEntry = async () =>
+      (await ok<{ id: string; entry: string }[]>('clients.list', {})).find((c) => c.id === 'cursor')?.entry;
     const first = await ok<{ path: string; changed: boolean }>('clients.connect', { id: 'cursor' });
     expect(first.changed).toBe(true);
-    const fileText = fs.readFileSync(first.path, 'utf8');
-    const token1 = /Bearer ([^"]+)/.exec(fileText)?.[1];
+    const tokenInFile = () => /Bearer ([^"]+)/.exec(fs.readFileSync(first.path, 'utf8'))?.[1];
+    const token1 = tokenInFile();
     expect(token1).toBeDefined();
-    const cursor = (await ok<{ id: string; entry: string }[]>('clients.list', {})).find(
-      (c) => c.id === 'cursor',
-    );
-    expect(cursor?.entry).toBe('current');
-    // Connecting again revokes the old token and writes a new one.
-    await ok('clients.connect', { id: 'cursor' });
-    const token2 = /Bearer ([^"]+)/.exec(fs.readFileSync(first.path, 'utf8'))?.[1];
-    expect(token2).not.toBe(token1);
+    expect(await cursorEntry()).toBe('current');
+    // Connecting again keeps the live token, so nothing changes.
+    expect(await ok<{ changed: boolean }>('clients.connect', { id: 'cursor' })).toMatchObject({
+      changed: false,
+    });
+    expect(tokenInFile()).toBe(token1);
+    // A revoked token makes the entry outdated; connecting replaces it with a new one.
+    await ok('tokens.revoke', { name: 'cursor' });
+    expect(await cursorEntry()).toBe('outdated');
+    expect(await ok<{ changed: boolean }>('clients.connect', { id: 'cursor' })).toMatchObject({
+      changed: true,
+    });
+    expect(tokenInFile()).not.toBe(token1);
+    expect(await cursorEntry()).toBe('current');
     const names = (await ok<{ name: string }[]>('tokens.list', {})).map((t) => t.name);
     expect(names.filter((n) => n === 'cursor')).toHaveLength(1);
     // Disconnect removes the entry and revokes the token.
     await ok('clients.disconnect', { id: 'cursor' });
     expect((await ok<{ name: string }[]>('tokens.list', {})).map((t) => t.name)).not.toContain('cursor');
+  });
+
+  it('a project file gets a token of its own; a client without one refuses projectDir', async () => {
+    const project = path.join(h.home, 'work', 'my app');
+    fs.mkdirSync(project, { recursive: true });
+    const written = await ok<{ path: string; changed: boolean }>('clients.connect', {
+      id: 'cursor',
+      projectDir: project,
+    });
+    expect(written).toMatchObject({ path: path.join(project, '.cursor', 'mcp.json'), changed: true });
+    const names = (await ok<{ name: string }[]>('tokens.list', {})).map((t) => t.name);
+    expect(names).toContainEqual(expect.stringMatching(/^cursor\.my-app-[0-9a-f]{6}$/));
+    const refused = await err('clients.connect', { id: 'windsurf', projectDir: project });
+    expect(refused).toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [{ path: ['projectDir'], message: expect.any(String) }] },
+    });
+    await ok('clients.disconnect', { id: 'cursor', projectDir: project });
+    expect(fs.existsSync(written.path)).toBe(false);
+    const after = (await ok<{ name: string }[]>('tokens.list', {})).map((t) => t.name);
+    expect(after.filter((n) => n.startsWith('cursor.'))).toEqual([]);
   });
 
   it('Claude Desktop gets the stdio bridge entry', async () => {
@@ -406,6 +435,19 @@ describe('settings, tokens, clients, transfer, gateway', () => {
     await ok('servers.remove', { prefix: 'imported-one' });
     expect(h.hub.registry.servers.find('imported-one')).toBeUndefined();
     expect(seen).toContainEqual({ event: 'servers.changed', payload: { prefix: 'imported-one' } });
+  });
+
+  it("clients.import with replace moves the servers out of the client's file and announces them", async () => {
+    seen.length = 0;
+    const file = path.join(h.home, '.config/Claude/claude_desktop_config.json');
+    expect(await ok('clients.import', { id: 'claude-desktop', replace: true })).toEqual({
+      imported: ['imported-one'],
+    });
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, unknown> };
+    expect(Object.keys(config.mcpServers)).toEqual(['switchboard']);
+    expect(fs.readdirSync(path.dirname(file)).some((n) => n.includes('.switchboard-backup-'))).toBe(true);
+    expect(seen.some((e) => e.event === 'servers.changed')).toBe(true);
+    expect((await ok<{ add: unknown[] }>('clients.importPreview', { id: 'claude-desktop' })).add).toEqual([]);
   });
 });
 

@@ -52,7 +52,9 @@ describe('server readiness through the real hub services', () => {
     const { services, hub } = running;
     const client = await running.client();
     await waitFor(
-      async () => (await client.listTools()).tools.some((t) => t.name === 'vars__env'),
+      async () =>
+        (await client.listTools()).tools.filter((t) => ['vars__env', 'other__pid'].includes(t.name))
+          .length === 2,
       15_000,
       'tools',
     );
@@ -203,12 +205,13 @@ describe('server readiness through the real hub services', () => {
     const lockedUrl = `http://127.0.0.1:${(locked.address() as { port: number }).port}/mcp`;
     try {
       running = await startTestHub({
-        healthSettings: { slowMs: 150 },
+        // Slow = a 2.5 s tools/list against a 1.2 s threshold: far from what a loaded machine adds to a fast one.
+        healthSettings: { slowMs: 1200 },
         before(hub) {
           hub.registry.settings.set('upstream.idleTimeoutSeconds', 1);
           const add = (def: Record<string, unknown>) => hub.registry.servers.add(def);
           add(fixtureServer('ok', { keepRunning: true }));
-          add(fixtureServer('slow', { keepRunning: true, env: { LIST_DELAY_MS: '400' } }));
+          add(fixtureServer('slow', { keepRunning: true, env: { LIST_DELAY_MS: '2500' } }));
           add(fixtureServer('failing', { command: '/nonexistent/switchboard-no-such-command' }));
           add(fixtureServer('crashy', { keepRunning: true }));
           add({
@@ -237,7 +240,11 @@ describe('server readiness through the real hub services', () => {
           .map((r) => r.status)
           .reverse();
       const expectStatus = (prefix: string, status: HealthStatus) =>
-        waitFor(() => statusOf(prefix) === status, 45_000, `${prefix} ${status} (now ${statusOf(prefix)})`);
+        waitFor(
+          () => statusOf(prefix) === status,
+          45_000,
+          () => `${prefix} ${status} (now ${statusOf(prefix)})`,
+        );
 
       await expectStatus('ok', 'healthy');
       await expectStatus('slow', 'degraded');
@@ -274,8 +281,6 @@ describe('server readiness through the real hub services', () => {
 
       // The same statuses, read back the way `switchboard status` does in another process.
       const { statusRowsFromHistory } = await import('../../../main/health/status-report.ts');
-      const { createHealthHistoryRepository } =
-        await import('../../../main/registry/health-history-repository.ts');
       const rows = statusRowsFromHistory(
         running.hub.registry.servers.list().map((s) => ({ prefix: s.prefix, enabled: s.enabled })),
         createHealthHistoryRepository(running.hub.registry.db).latestPerServer(),

@@ -90,7 +90,7 @@ export async function startTestHub(
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   timeoutMs = 10_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -99,7 +99,8 @@ export async function waitFor<T>(
     if (last) return last as NonNullable<T>;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+  const described = typeof what === 'function' ? what() : what;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${described} (last: ${JSON.stringify(last)})`);
 }
 
 /** The text of a tool result's first content block. */

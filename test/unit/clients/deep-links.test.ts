@@ -10,7 +10,8 @@ import { httpEntry } from '../../../main/clients/switchboard-entry.ts';
 
 /**
  * The pure install-link builders (docs/decisions/client-deep-links.md). The links printed by
- * `connect --print-link` are used against a real gateway in gateway-e2e.test.ts.
+ * `connect --print-link` are used against a real gateway in
+ * test/integration/clients/gateway-e2e.test.ts.
  */
 
 const TOKEN = 'sbt_0123456789abcdefghijABCDEFGHIJ-_0123456789';
