@@ -110,6 +110,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
     log,
     clock,
     idleTimeoutMs: () => registry.settings.get('upstream.idleTimeoutSeconds') * 1000,
+    requestTimeoutMs: registry.settings.get('upstream.callTimeoutSeconds') * 1000,
     loginPath: () => loginPath,
     pids: createPidRegistry({ file: dataFiles(hub.dataDir).pidsFile, log }),
     authProvider: (prefix) => {

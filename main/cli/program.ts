@@ -7,6 +7,7 @@ import { registerSecretCommands } from './secret-commands.ts';
 import { registerTransferCommands } from './transfer-commands.ts';
 import { registerVaultCommands } from './vault-commands.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
+import { registerSettingsCommands } from './settings-commands.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerBridgeCommand } from './bridge-command.ts';
 import { registerTokenCommands } from './token-commands.ts';
@@ -75,6 +76,7 @@ export async function runCli(options: RunOptions): Promise<number> {
   registerTransferCommands(program, ctx);
   registerVaultCommands(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerSettingsCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerBridgeCommand(program, ctx);
   registerTokenCommands(program, ctx);

@@ -118,7 +118,7 @@ export function runMigrations(
         { cause: error },
       );
     }
-    log.info('applied database migration', { version: migration.version, name: migration.name });
+    log.debug('applied database migration', { version: migration.version, name: migration.name });
   }
 
   return { from, to: readSchemaVersion(db), applied };

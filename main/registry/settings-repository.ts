@@ -20,6 +20,18 @@ export const SETTINGS = {
       .max(65535, 'must be 65535 or less'),
     default: 17517,
   },
+  /**
+   * Seconds a tool call may go without an answer or progress before it fails with UPSTREAM_TIMEOUT (progress
+   * resets it); read when the hub starts.
+   */
+  'upstream.callTimeoutSeconds': {
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(3600, 'must be at most an hour'),
+    default: 60,
+  },
   /** Seconds a stdio server may sit without calls before it is stopped; 0 keeps them running. */
   'upstream.idleTimeoutSeconds': {
     schema: z

@@ -3,10 +3,17 @@ import { SwitchboardError } from '../lib/errors.ts';
 
 /**
  * The NEEDS_CONFIG error for a server with missing variables, saying exactly how to fill each one.
- * `switchboard secret set` stores secret and plain variables alike (see main/env/server-secrets.ts).
+ * Secrets are set with `secret set` (value from stdin, never argv); plain values with `var set`.
  */
 export function needsConfigError(def: ServerDefinition, missing: readonly string[]): SwitchboardError {
-  const commands = missing.map((name) => `\`switchboard secret set ${def.prefix} ${name}\``).join(' and ');
+  const isPlain = (name: string) => def.envVars.some((spec) => spec.name === name && !spec.secret);
+  const commands = missing
+    .map((name) =>
+      isPlain(name)
+        ? `\`switchboard var set ${def.prefix} ${name} <value>\``
+        : `\`switchboard secret set ${def.prefix} ${name}\``,
+    )
+    .join(' and ');
   const it = missing.length > 1 ? 'them' : 'it';
   return new SwitchboardError(
     'NEEDS_CONFIG',

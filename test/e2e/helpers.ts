@@ -45,11 +45,10 @@ export const dataDir = process.env.SWITCHBOARD_E2E_DATA_DIR;
 
 /** A contract command refused by the hub (`{ ok: false, error }`). */
 export class ContractError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
+  readonly code: string;
+  constructor(code: string, message: string) {
     super(`${code}: ${message}`);
+    this.code = code;
   }
 }
 
@@ -57,7 +56,10 @@ export class ContractError extends Error {
  * Runs one contract command the way the window does (`POST /ui/api/<command>` with the UI token), for
  * set-up and clean-up around what a spec drives through the UI.
  */
-export async function contract<T = unknown>(command: string, input: Record<string, unknown> = {}): Promise<T> {
+export async function contract<T = unknown>(
+  command: string,
+  input: Record<string, unknown> = {},
+): Promise<T> {
   const response = await fetch(`${baseUrl}/ui/api/${command}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -65,8 +67,7 @@ export async function contract<T = unknown>(command: string, input: Record<strin
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await response.json()) as
-    | { ok: true; value: T }
-    | { ok: false; error: { code: string; message: string } };
+    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
   if (!body.ok) throw new ContractError(body.error.code, body.error.message);
   return body.value;
 }

@@ -101,7 +101,9 @@ test.describe('a secret value never comes back out', () => {
 
     await test.step('logs, health, definition, activity, settings and export', async () => {
       await page.getByRole('tab', { name: 'Logs' }).click();
-      await expect(page.getByRole('log', { name: new RegExp(`Standard error output of ${PREFIX}`) })).toBeVisible();
+      await expect(
+        page.getByRole('log', { name: new RegExp(`Standard error output of ${PREFIX}`) }),
+      ).toBeVisible();
       await page.getByRole('tab', { name: 'Health' }).click();
       await expect(page.getByRole('img', { name: /^Health check latency/ })).toBeVisible();
       await page.getByRole('tab', { name: 'Definition' }).click();
@@ -218,8 +220,13 @@ async function recordEverything(page: Page): Promise<{ stop(): Promise<Recorded>
       signal: abort.signal,
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
     const decoder = new TextDecoder();
-    for await (const chunk of response.body!) recorded.rawStream += decoder.decode(chunk, { stream: true });
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      recorded.rawStream += decoder.decode(value, { stream: true });
+    }
   })().catch((error: unknown) => {
     if (!abort.signal.aborted) throw error;
   });

@@ -97,12 +97,10 @@ test.describe.serial('turning a tool off hides it from a real MCP client', () =>
     expect(modernTools.tools.map((t) => t.name)).not.toContain(EXPOSED);
 
     // Hidden means hidden: the gateway refuses to call it, even by its exact name.
-    const call = await sessionClient!
-      .callTool({ name: EXPOSED, arguments: { text: 'still there?' } })
-      .then(
-        (result) => ({ rejected: false, isError: result.isError === true, text: JSON.stringify(result) }),
-        (error: unknown) => ({ rejected: true, isError: true, text: String(error) }),
-      );
+    const call = await sessionClient!.callTool({ name: EXPOSED, arguments: { text: 'still there?' } }).then(
+      (result) => ({ rejected: false, isError: result.isError === true, text: JSON.stringify(result) }),
+      (error: unknown) => ({ rejected: true, isError: true, text: String(error) }),
+    );
     expect(call.isError, `calling a switched-off tool answered ${call.text}`).toBe(true);
     expect(call.text).toMatch(/unknown tool/i);
 

@@ -47,6 +47,7 @@ describe('settings', () => {
     expect(settings.getAll()).toEqual({
       'gateway.port': 17517,
       'upstream.idleTimeoutSeconds': 600,
+      'upstream.callTimeoutSeconds': 60,
       'callLog.retentionDays': 14,
       'health.intervalSeconds': 120,
       'health.probeIdleServers': false,
@@ -111,6 +112,7 @@ describe('settings', () => {
     expect(settings.getAll()).toEqual({
       'gateway.port': 17517,
       'upstream.idleTimeoutSeconds': 600,
+      'upstream.callTimeoutSeconds': 60,
       'callLog.retentionDays': 14,
       'health.intervalSeconds': 120,
       'health.probeIdleServers': false,

@@ -20,10 +20,10 @@ describe('needsConfigError', () => {
     expect(error.details).toEqual({ prefix: 'github', missing: ['GITHUB_TOKEN'] });
   });
 
-  it('lists several variables', () => {
+  it('lists several variables, with `var set` for a plain one', () => {
     expect(needsConfigError(def, ['GITHUB_TOKEN', 'GITHUB_HOST']).message).toBe(
       'github needs GITHUB_TOKEN, GITHUB_HOST: run `switchboard secret set github GITHUB_TOKEN` and ' +
-        '`switchboard secret set github GITHUB_HOST` or fill them in the Switchboard window',
+        '`switchboard var set github GITHUB_HOST <value>` or fill them in the Switchboard window',
     );
   });
 });
