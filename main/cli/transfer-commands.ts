@@ -60,8 +60,9 @@ export function registerTransferCommands(program: Command, ctx: CliContext): voi
       if (clientOnly.length > 0) {
         throw new SwitchboardError(
           'USAGE',
-          `${clientOnly.join(' and ')} only apply to importing from an AI client, and "${source}" is not ` +
-            `one (known clients: ${CLIENT_ADAPTERS.map((a) => a.id).join(', ')})`,
+          `${clientOnly.join(' and ')} ${clientOnly.length === 1 ? 'is' : 'are'} only for importing from an ` +
+            `AI client, and "${source}" is not one ` +
+            `(known clients: ${CLIENT_ADAPTERS.map((a) => a.id).join(', ')})`,
         );
       }
       await importFile(ctx, source);

@@ -353,7 +353,7 @@ describe('switchboard import CLIENT', () => {
     for (const flag of ['--dry-run', '--replace']) {
       const run = await cli.run(['import', file, flag]);
       expect(run.code, flag).toBe(EXIT.usage);
-      expect(run.stderr).toContain('only apply to importing from an AI client');
+      expect(run.stderr).toContain(`${flag} is only for importing from an AI client`);
     }
     expect(await cli.json(['import', file])).toEqual({ imported: [] });
     const missing = await cli.run(['import', 'notepad']);
