@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolatedEnv, noKeyringEnv } from '../../helpers/private-keyring.ts';
 import { runCli, tempDir } from '../../helpers/cli.ts';
 import { EXIT } from '../../../main/cli/exit-codes.ts';
+
+// Each step spawns a CLI process (0.3-4 s on a busy two-core machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 const env = isolatedEnv(noKeyringEnv());
 

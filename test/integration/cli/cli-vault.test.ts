@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   isolatedEnv,
   noKeyringEnv,
@@ -10,6 +10,9 @@ import {
 } from '../../helpers/private-keyring.ts';
 import { filesContaining, runCli, tempDir } from '../../helpers/cli.ts';
 import { EXIT } from '../../../main/cli/exit-codes.ts';
+
+// Each step spawns a CLI process (0.3-4 s on a busy two-core machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 const support = privateKeyringSupport();
 const CANARY = 'canary-7f3a9c21-do-not-leak-e0b4';
