@@ -87,7 +87,5 @@ describe.skipIf(BIN === undefined)('official conformance suite', () => {
     expect(run.code, summary(run)).toBe(0);
   });
 
-  // Once main/gateway/core exists: register conformance-server-stdio.ts as an upstream with prefixing off
-  // for its route, start the real hub gateway, and run the same list on /mcp/<that prefix>.
-  it.todo('passes the same scenarios through the real core with the stdio fixture upstream');
+  // The same suite through the REAL core and a real upstream: test/integration/e2e/conformance.test.ts.
 });
