@@ -19,21 +19,10 @@ import type { ErrorCode } from '../lib/errors.ts';
  *   probes instead: running says nothing about answering).
  */
 
-/** Every status a server can have, roughly from best to least informative. */
-export const HEALTH_STATUSES = [
-  'healthy',
-  'degraded',
-  'unhealthy',
-  'needs_auth',
-  'needs_config',
-  'starting',
-  'stopped',
-  'disabled',
-  'unknown',
-] as const;
+/** Every status a server can have (declared once, in the UI contract), and one server's status. */
+import { HEALTH_STATUSES, type HealthStatusName as HealthStatus } from '../../preload/contract/models.ts';
 
-/** One server's health status. */
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+export { HEALTH_STATUSES, type HealthStatus };
 
 /** Why a server is `degraded`. */
 export type DegradedReason = 'slow' | 'flapping';
