@@ -7,7 +7,6 @@ import { openRegistry } from '../main/registry/index.ts';
 import { createUpstreamCatalogRepository } from '../main/registry/upstream-catalog-repository.ts';
 import { silentLogger } from '../main/lib/logger.ts';
 import { systemClock } from '../main/lib/clock.ts';
-import { CLI_ENTRY } from '../test/helpers/cli.ts';
 import { manyTools } from '../test/fixtures/e2e/many-tools-server.ts';
 import type { DataDir } from '../test/integration/e2e/serve-harness.ts';
 import {
@@ -16,10 +15,10 @@ import {
   descendants,
   e2eEnv,
   prepareDataDir,
-  startServe,
   stdioServer,
   toolNames,
 } from '../test/integration/e2e/serve-harness.ts';
+import { startServeAt } from './targets.ts';
 import { median, quantile, rssMiB } from './measure.ts';
 
 /**
@@ -28,9 +27,9 @@ import { median, quantile, rssMiB } from './measure.ts';
  * latency (and proves zero processes were spawned), cold start to listening, and idle memory of `serve`.
  */
 
-export interface CatalogScaleResult {
-  servers: number;
-  toolsPerServer: number;
+/** tools/list at catalog scale through one Switchboard build. */
+export interface CatalogListResult {
+  build: string;
   toolsListed: number;
   listCalls: number;
   /** Through the SDK v2 Client (includes its result validation of 1000 tools), as an SDK-based client sees it. */
@@ -39,6 +38,8 @@ export interface CatalogScaleResult {
   /** Raw HTTP (fetch + JSON.parse, same session), isolating the gateway from client-side validation. */
   rawListP50Ms: number;
   rawListP99Ms: number;
+  /** What the raw answer came as: application/json or text/event-stream. */
+  rawContentType: string;
   /**
    * Upstream (many-tools fixture) processes under serve: before, the most seen while listing (sampled every 25
    * calls), and after. All must be 0. (Right after start serve also runs the user's login shell once to learn
@@ -49,13 +50,44 @@ export interface CatalogScaleResult {
   processesAfter: number;
   /** Pids recorded in upstream-pids.json by this serve (must be 0). */
   upstreamPidsRecorded: number;
-  coldStartRuns: number;
-  /** spawn() → the "listening" line on stderr, median. */
-  coldStartListeningMs: number;
+}
+
+/** Start-up of one Switchboard build with the catalog-scale data directory. */
+export interface ColdStartResult {
+  build: string;
+  runs: number;
+  /** spawn() → the "listening" line on stderr: median, and the first run (Node's compile cache still empty). */
+  listeningMs: number;
+  firstListeningMs: number;
   /** spawn() → first HTTP 200 from /healthz, median. */
-  coldStartHealthyMs: number;
-  /** RSS of an idle serve with these servers registered (none running), MiB. */
+  healthyMs: number;
+  /** RSS of an idle serve with these servers registered (none running), MiB, median. */
   idleRssMiB: number | undefined;
+  /** `switchboard --help` (start-up of the CLI alone: no SDK, no database), spawn → exit, median. */
+  helpMs: number;
+}
+
+/**
+ * Every build's numbers in `lists` and `coldStarts`; the flat fields repeat the FIRST build's (this checkout's
+ * sources), as earlier versions of this file reported them.
+ */
+export interface CatalogScaleResult extends Omit<CatalogListResult, 'build' | 'rawContentType'> {
+  servers: number;
+  toolsPerServer: number;
+  lists: CatalogListResult[];
+  coldStarts: ColdStartResult[];
+  coldStartRuns: number;
+  coldStartListeningMs: number;
+  coldStartHealthyMs: number;
+  idleRssMiB: number | undefined;
+}
+
+/** A build as the catalog measurements need it. */
+export interface CatalogBuild {
+  name: string;
+  entry: string;
+  /** Extra environment for its start-ups (e.g. its own NODE_COMPILE_CACHE folder). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Descendants of `pid` that are many-tools fixture processes (read from /proc/<pid>/cmdline). */
@@ -70,16 +102,21 @@ function fixtureProcesses(pid: number): number {
 }
 
 /** A raw Streamable HTTP session (legacy era) for timing requests without an SDK client on top. */
-async function rawSession(url: string, token: string): Promise<(body: unknown) => Promise<unknown>> {
+async function rawSession(
+  url: string,
+  token: string,
+): Promise<{ post(body: unknown): Promise<unknown>; lastContentType(): string }> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
   };
+  let contentType = '';
   const post = async (body: unknown) => {
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     const text = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    contentType = response.headers.get('content-type') ?? '';
     const sid = response.headers.get('mcp-session-id');
     if (sid) headers['mcp-session-id'] = sid;
     if (text === '') return undefined;
@@ -106,7 +143,7 @@ async function rawSession(url: string, token: string): Promise<(body: unknown) =
   });
   headers['mcp-protocol-version'] = '2025-11-25';
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  return post;
+  return { post, lastContentType: () => contentType };
 }
 
 /** A data directory with `servers` many-tools definitions whose catalogs are cached in the registry. */
@@ -143,11 +180,13 @@ export async function seededDataDir(servers: number, toolsPerServer: number): Pr
 /** Spawns `serve` and times it to the listening line and to a healthy /healthz; then stops it. */
 async function coldStart(
   data: DataDir,
+  entry: string,
+  env: Record<string, string | undefined> = {},
 ): Promise<{ listeningMs: number; healthyMs: number; rss: number | undefined }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI_ENTRY, '--data-dir', data.dir, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [entry, '--data-dir', data.dir, 'serve', '--port', '0'], {
     cwd: ROOT,
-    env: e2eEnv(),
+    env: e2eEnv(env),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -189,74 +228,142 @@ async function coldStart(
   }
 }
 
-/** Runs the catalog-scale measurements. */
+/** Spawn → exit of `switchboard --help`. */
+async function helpRun(entry: string, env: Record<string, string | undefined> = {}): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [entry, '--help'], { cwd: ROOT, env: e2eEnv(env), stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`${entry} --help exited ${code}`);
+  return performance.now() - t0;
+}
+
+/** tools/list latency through one build, and proof that listing started no upstream. */
+async function measureList(
+  data: DataDir,
+  build: CatalogBuild,
+  listCalls: number,
+): Promise<CatalogListResult> {
+  const serve = await startServeAt(build.entry, data);
+  try {
+    const client = await serve.connect();
+    const processesBefore = fixtureProcesses(serve.pid);
+    let processesDuring = 0;
+    // Warm-up, then the measured calls, one at a time (a client listing tools does not do it in parallel).
+    let toolsListed = 0;
+    for (let i = 0; i < 20; i++) toolsListed = (await toolNames(client)).length;
+    const latencies: number[] = [];
+    for (let i = 0; i < listCalls; i++) {
+      const t0 = performance.now();
+      const result = (await client.request({ method: 'tools/list', params: {} })) as { tools: unknown[] };
+      latencies.push(performance.now() - t0);
+      toolsListed = result.tools.length;
+      if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
+    }
+    latencies.sort((a, b) => a - b);
+    const raw = await rawSession(serve.url, data.token);
+    for (let i = 0; i < 20; i++)
+      await raw.post({ jsonrpc: '2.0', id: -1 - i, method: 'tools/list', params: {} });
+    const rawLatencies: number[] = [];
+    for (let i = 0; i < listCalls; i++) {
+      const t0 = performance.now();
+      const answer = (await raw.post({ jsonrpc: '2.0', id: i + 1, method: 'tools/list', params: {} })) as {
+        result?: { tools: unknown[] };
+      };
+      rawLatencies.push(performance.now() - t0);
+      if (answer.result?.tools.length !== toolsListed)
+        throw new Error('raw tools/list returned another list');
+      if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
+    }
+    rawLatencies.sort((a, b) => a - b);
+    return {
+      build: build.name,
+      toolsListed,
+      listCalls: latencies.length,
+      listP50Ms: quantile(latencies, 0.5),
+      listP99Ms: quantile(latencies, 0.99),
+      rawListP50Ms: quantile(rawLatencies, 0.5),
+      rawListP99Ms: quantile(rawLatencies, 0.99),
+      rawContentType: raw.lastContentType(),
+      processesBefore,
+      processesDuring,
+      processesAfter: fixtureProcesses(serve.pid),
+      upstreamPidsRecorded: recordedUpstreamPids(data.dir, serve.pid),
+    };
+  } finally {
+    await serve.stop();
+  }
+}
+
+/** Pids that serve `pid` recorded in upstream-pids.json. */
+function recordedUpstreamPids(dataDir: string, pid: number): number {
+  try {
+    const doc = JSON.parse(fs.readFileSync(path.join(dataDir, 'upstream-pids.json'), 'utf8')) as {
+      owners: Record<string, { entries: unknown[] }>;
+    };
+    return doc.owners[String(pid)]?.entries.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs the catalog-scale measurements for each build: tools/list through `listBuilds`, cold starts (and
+ * `--help`) of `startBuilds`. Cold starts of the builds are interleaved run by run, so load swings hit each alike.
+ */
 export async function measureCatalogScale(options: {
   servers: number;
   toolsPerServer: number;
   listCalls: number;
   coldStarts: number;
+  listBuilds: readonly CatalogBuild[];
+  startBuilds: readonly CatalogBuild[];
   log: (line: string) => void;
 }): Promise<CatalogScaleResult> {
   const data = await seededDataDir(options.servers, options.toolsPerServer);
   try {
-    options.log(`cold start × ${options.coldStarts} with ${options.servers} registered servers`);
-    const starts = [];
-    for (let i = 0; i < options.coldStarts; i++) starts.push(await coldStart(data));
-
-    const serve = await startServe(data);
-    try {
-      const client = await serve.connect();
-      const processesBefore = fixtureProcesses(serve.pid);
-      let processesDuring = 0;
-      // Warm-up, then the measured calls, one at a time (a client listing tools does not do it in parallel).
-      let toolsListed = 0;
-      for (let i = 0; i < 20; i++) toolsListed = (await toolNames(client)).length;
-      const latencies: number[] = [];
-      for (let i = 0; i < options.listCalls; i++) {
-        const t0 = performance.now();
-        const result = (await client.request({ method: 'tools/list', params: {} })) as { tools: unknown[] };
-        latencies.push(performance.now() - t0);
-        toolsListed = result.tools.length;
-        if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
+    options.log(
+      `cold start × ${options.coldStarts} with ${options.servers} registered servers: ${options.startBuilds.map((b) => b.name).join(', ')}`,
+    );
+    const starts = new Map(
+      options.startBuilds.map((b) => [b.name, [] as Awaited<ReturnType<typeof coldStart>>[]]),
+    );
+    const helps = new Map(options.startBuilds.map((b) => [b.name, [] as number[]]));
+    for (let i = 0; i < options.coldStarts; i++) {
+      for (const build of options.startBuilds) {
+        starts.get(build.name)!.push(await coldStart(data, build.entry, build.env));
+        helps.get(build.name)!.push(await helpRun(build.entry, build.env));
       }
-      latencies.sort((a, b) => a - b);
-      const raw = await rawSession(serve.url, serve.token);
-      const rawLatencies: number[] = [];
-      for (let i = 0; i < options.listCalls; i++) {
-        const t0 = performance.now();
-        const answer = (await raw({ jsonrpc: '2.0', id: i + 1, method: 'tools/list', params: {} })) as {
-          result?: { tools: unknown[] };
-        };
-        rawLatencies.push(performance.now() - t0);
-        if (answer.result?.tools.length !== toolsListed)
-          throw new Error('raw tools/list returned another list');
-        if (i % 25 === 0) processesDuring = Math.max(processesDuring, fixtureProcesses(serve.pid));
-      }
-      rawLatencies.sort((a, b) => a - b);
-      const processesAfter = fixtureProcesses(serve.pid);
-      const upstreamPidsRecorded = serve.upstreamPids().size;
-      await client.close();
-      return {
-        servers: options.servers,
-        toolsPerServer: options.toolsPerServer,
-        toolsListed,
-        listCalls: latencies.length,
-        listP50Ms: quantile(latencies, 0.5),
-        listP99Ms: quantile(latencies, 0.99),
-        rawListP50Ms: quantile(rawLatencies, 0.5),
-        rawListP99Ms: quantile(rawLatencies, 0.99),
-        processesBefore,
-        processesDuring,
-        processesAfter,
-        upstreamPidsRecorded,
-        coldStartRuns: starts.length,
-        coldStartListeningMs: median(starts.map((s) => s.listeningMs)),
-        coldStartHealthyMs: median(starts.map((s) => s.healthyMs)),
-        idleRssMiB: median(starts.map((s) => s.rss ?? Number.NaN)),
-      };
-    } finally {
-      await serve.stop();
     }
+    const coldStarts = options.startBuilds.map((build): ColdStartResult => {
+      const runs = starts.get(build.name)!;
+      return {
+        build: build.name,
+        runs: runs.length,
+        listeningMs: median(runs.map((s) => s.listeningMs)),
+        firstListeningMs: runs[0]!.listeningMs,
+        healthyMs: median(runs.map((s) => s.healthyMs)),
+        idleRssMiB: median(runs.map((s) => s.rss ?? Number.NaN)),
+        helpMs: median(helps.get(build.name)!),
+      };
+    });
+    const lists: CatalogListResult[] = [];
+    for (const build of options.listBuilds) {
+      options.log(`tools/list × ${options.listCalls} through ${build.name}`);
+      lists.push(await measureList(data, build, options.listCalls));
+    }
+    const { build: _build, rawContentType: _type, ...first } = lists[0]!;
+    const start = coldStarts[0]!;
+    return {
+      servers: options.servers,
+      toolsPerServer: options.toolsPerServer,
+      ...first,
+      coldStartRuns: start.runs,
+      coldStartListeningMs: start.listeningMs,
+      coldStartHealthyMs: start.healthyMs,
+      idleRssMiB: start.idleRssMiB,
+      lists,
+      coldStarts,
+    };
   } finally {
     data.cleanup();
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** Latency and throughput of one cell: one target at one concurrency. */
@@ -9,6 +10,11 @@ export interface CellResult {
   p99Ms: number;
   callsPerSecond: number;
   wallMs: number;
+  /**
+   * CPU time (user + system) the gateway process spent per completed call during the cell, when there is a
+   * gateway and /proc: unlike latency and calls/s it barely moves with the machine's load.
+   */
+  gatewayCpuMsPerCall?: number;
 }
 
 /** The q-quantile (0..1) of sorted values, nearest-rank. */
@@ -32,8 +38,9 @@ export function median(values: readonly number[]): number {
  */
 export async function runCell(
   call: () => Promise<unknown>,
-  options: { concurrency: number; maxCalls: number; maxMs: number },
+  options: { concurrency: number; maxCalls: number; maxMs: number; gatewayPid?: number },
 ): Promise<CellResult> {
+  const cpuBefore = options.gatewayPid === undefined ? undefined : cpuMs(options.gatewayPid);
   const latencies: number[] = [];
   let started = 0;
   let errors = 0;
@@ -54,6 +61,8 @@ export async function runCell(
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const wallMs = performance.now() - begin;
   latencies.sort((a, b) => a - b);
+  const cpuAfter = options.gatewayPid === undefined ? undefined : cpuMs(options.gatewayPid);
+  const gatewayCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return {
     concurrency: options.concurrency,
     calls: latencies.length,
@@ -62,7 +71,21 @@ export async function runCell(
     p99Ms: quantile(latencies, 0.99),
     callsPerSecond: (latencies.length / wallMs) * 1000,
     wallMs,
+    ...(gatewayCpuMs !== undefined && latencies.length > 0
+      ? { gatewayCpuMsPerCall: gatewayCpuMs / latencies.length }
+      : {}),
   };
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms), or undefined. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resident set size of a process in MiB (Linux /proc), or undefined elsewhere / when it is gone. */

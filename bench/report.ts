@@ -24,7 +24,13 @@ export interface BenchResults {
   /** Targets that could not run, with why. */
   skipped: { name: string; reason: string }[];
   catalog?: CatalogScaleResult | undefined;
+  /** The git revision measured as "before" next to this checkout, when the run had --baseline. */
+  baseline?: { ref: string; commit: string } | undefined;
 }
+
+/** Target names of the builds (see builds.ts). */
+export const CURRENT = 'Switchboard';
+export const BUNDLE = 'Switchboard (bundle)';
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const rate = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
@@ -39,7 +45,7 @@ interface TargetCheck {
 /** The targets the brief set, evaluated against the numbers. */
 export function evaluateTargets(results: BenchResults): TargetCheck[] {
   const find = (prefix: string) => results.targets.find((t) => t.name.startsWith(prefix));
-  const sb = find('Switchboard');
+  const sb = results.targets.find((t) => t.name === CURRENT);
   const http = find('direct Streamable HTTP');
   const peers = results.targets.filter(
     (t) => t.name.startsWith('supergateway') || t.name.startsWith('mcp-hub'),
@@ -79,23 +85,23 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     });
   }
   const cat = results.catalog;
-  if (cat) {
-    const zero =
-      cat.processesBefore === 0 &&
-      cat.processesDuring === 0 &&
-      cat.processesAfter === 0 &&
-      cat.upstreamPidsRecorded === 0;
+  const list = cat?.lists.find((l) => l.build === CURRENT);
+  if (cat && list) {
+    const most = Math.max(list.processesBefore, list.processesDuring, list.processesAfter);
     checks.push({
       label: `tools/list, ${cat.servers} servers × ${cat.toolsPerServer} tools (p50)`,
       goal: '< 5 ms, zero processes spawned',
-      measured: `raw HTTP ${ms(cat.rawListP50Ms)} ms, SDK client ${ms(cat.listP50Ms)} ms, ${Math.max(cat.processesBefore, cat.processesDuring, cat.processesAfter)} upstream processes`,
-      met: cat.rawListP50Ms < 5 && zero,
+      measured: `raw HTTP ${ms(list.rawListP50Ms)} ms, SDK client ${ms(list.listP50Ms)} ms, ${most} upstream processes`,
+      met: list.rawListP50Ms < 5 && most === 0 && list.upstreamPidsRecorded === 0,
     });
+  }
+  for (const start of cat?.coldStarts ?? []) {
+    if (start.build !== BUNDLE && start.build !== CURRENT) continue;
     checks.push({
-      label: `cold start to listening, ${cat.servers} registered servers (median of ${cat.coldStartRuns})`,
+      label: `cold start to listening, ${cat!.servers} registered servers, ${start.build === BUNDLE ? 'bundled CLI (what installs run)' : 'from sources (type stripping)'} (median of ${start.runs})`,
       goal: '< 500 ms',
-      measured: `${ms(cat.coldStartListeningMs)} ms`,
-      met: cat.coldStartListeningMs < 500,
+      measured: `${ms(start.listeningMs)} ms`,
+      met: start.listeningMs < 500,
     });
   }
   return checks;
@@ -119,6 +125,11 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
   lines.push('## tools/call latency and throughput');
   lines.push('');
+  if (results.baseline)
+    lines.push(
+      `"${CURRENT}" is this checkout; "${CURRENT} before (${results.baseline.commit})" is git revision \`${results.baseline.ref}\` (${results.baseline.commit}), measured in the same run on the same data.`,
+      '',
+    );
   lines.push(
     `Same fixture echo server behind every path (\`test/fixtures/servers/echo-server.ts\`, tool \`echo\`). One SDK v2 ` +
       `client per target; *c* concurrent callers share it; each cell stops after ${results.budget.maxCallsPerCell} ` +
@@ -127,9 +138,9 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('');
   const concurrencies = results.budget.concurrencies;
   lines.push(
-    `| target | path | ${concurrencies.map((c) => `c=${c} p50 / p99 ms | c=${c} calls/s`).join(' | ')} | gateway RSS MiB |`,
+    `| target | path | ${concurrencies.map((c) => `c=${c} p50 / p99 ms | c=${c} calls/s`).join(' | ')} | gateway CPU ms/call (${concurrencies.map((c) => `c=${c}`).join(' / ')}) | gateway RSS MiB |`,
   );
-  lines.push(`|---|---|${concurrencies.map(() => '---:|---:').join('|')}|---:|`);
+  lines.push(`|---|---|${concurrencies.map(() => '---:|---:').join('|')}|---:|---:|`);
   for (const target of results.targets) {
     const cells = concurrencies.map((c) => {
       const cell = target.cells.find((x) => x.concurrency === c);
@@ -138,11 +149,16 @@ export function renderMarkdown(results: BenchResults): string {
       return `${ms(cell.p50Ms)} / ${ms(cell.p99Ms)} | ${rate(cell.callsPerSecond)}${errors}`;
     });
     const rss = target.gatewayRssMiB === undefined ? '—' : target.gatewayRssMiB.toFixed(0);
-    lines.push(`| ${target.name} | ${target.path} | ${cells.join(' | ')} | ${rss} |`);
+    const cpu = target.cells.every((c) => c.gatewayCpuMsPerCall === undefined)
+      ? '—'
+      : concurrencies
+          .map((c) => target.cells.find((x) => x.concurrency === c)?.gatewayCpuMsPerCall?.toFixed(2) ?? 'n/a')
+          .join(' / ');
+    lines.push(`| ${target.name} | ${target.path} | ${cells.join(' | ')} | ${cpu} | ${rss} |`);
   }
   for (const skip of results.skipped)
     lines.push(
-      `| ${skip.name} | not run: ${skip.reason} | ${concurrencies.map(() => '— | —').join(' | ')} | — |`,
+      `| ${skip.name} | not run: ${skip.reason} | ${concurrencies.map(() => '— | —').join(' | ')} | — | — |`,
     );
   lines.push('');
   const cat = results.catalog;
@@ -154,24 +170,39 @@ export function renderMarkdown(results: BenchResults): string {
         'and start nothing.',
     );
     lines.push('');
-    lines.push('| measurement | value |');
-    lines.push('|---|---:|');
     lines.push(
-      `| tools/list p50 / p99, raw HTTP (${cat.listCalls} sequential calls, ${cat.toolsListed} tools each) | ${ms(cat.rawListP50Ms)} / ${ms(cat.rawListP99Ms)} ms |`,
+      '| build | tools/list raw HTTP p50 / p99 ms | answered as | tools/list SDK v2 Client p50 / p99 ms | upstream processes before / during / after | upstream pids recorded |',
     );
+    lines.push('|---|---:|---|---:|---:|---:|');
+    for (const list of cat.lists) {
+      lines.push(
+        `| ${list.build} | ${ms(list.rawListP50Ms)} / ${ms(list.rawListP99Ms)} | ${list.rawContentType.split(';')[0]} | ${ms(list.listP50Ms)} / ${ms(list.listP99Ms)} | ${list.processesBefore} / ${list.processesDuring} / ${list.processesAfter} | ${list.upstreamPidsRecorded} |`,
+      );
+    }
+    const first = cat.lists[0];
+    if (first)
+      lines.push(
+        `\n${first.listCalls} sequential calls per column, ${first.toolsListed} tools each. Raw HTTP is fetch + JSON.parse on one session; the SDK client adds its validation of every tool.`,
+      );
+    lines.push('');
+    lines.push('### Start-up');
+    lines.push('');
     lines.push(
-      `| tools/list p50 / p99, SDK v2 Client (adds its validation of every tool) | ${ms(cat.listP50Ms)} / ${ms(cat.listP99Ms)} ms |`,
+      '| build | serve: spawn → "listening", median (first run) ms | serve: spawn → first 200 from /healthz, median ms | `--help`: spawn → exit, median ms | idle RSS of serve MiB |',
     );
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const start of cat.coldStarts) {
+      const rss =
+        start.idleRssMiB === undefined || !Number.isFinite(start.idleRssMiB)
+          ? 'n/a'
+          : start.idleRssMiB.toFixed(1);
+      lines.push(
+        `| ${start.build} | ${ms(start.listeningMs)} (${ms(start.firstListeningMs)}) | ${ms(start.healthyMs)} | ${ms(start.helpMs)} | ${rss} |`,
+      );
+    }
+    const runs = cat.coldStarts[0]?.runs ?? 0;
     lines.push(
-      `| upstream processes under serve before / during (max) / after the measurement | ${cat.processesBefore} / ${cat.processesDuring} / ${cat.processesAfter} |`,
-    );
-    lines.push(`| upstream pids recorded by serve | ${cat.upstreamPidsRecorded} |`);
-    lines.push(
-      `| cold start: spawn → "listening" (median of ${cat.coldStartRuns}) | ${ms(cat.coldStartListeningMs)} ms |`,
-    );
-    lines.push(`| cold start: spawn → first 200 from /healthz (median) | ${ms(cat.coldStartHealthyMs)} ms |`);
-    lines.push(
-      `| idle RSS of serve, 1 s after start | ${cat.idleRssMiB === undefined || !Number.isFinite(cat.idleRssMiB) ? 'n/a' : cat.idleRssMiB.toFixed(1) + ' MiB'} |`,
+      `\n${runs} runs per build, interleaved. This checkout's builds start with an empty compile cache of their own: the first run fills it (\`module.enableCompileCache()\` in main/cli.ts), later runs read it, as every start of an installed CLI after its first does. The baseline has no compile cache.`,
     );
     lines.push('');
   }
@@ -188,8 +219,15 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('## Notes');
   lines.push('');
   lines.push(
-    '- Cold start includes starting Node 24 and loading the TypeScript sources by type stripping (no build step), ' +
-      'opening SQLite and binding 127.0.0.1 and ::1.',
+    '- Cold start includes starting Node 24 and loading the code — the TypeScript sources by type stripping ' +
+      '(`node main/cli.ts`), or the esbuild bundle the packaged app and an installed CLI run ' +
+      '(`node out/cli/switchboard.mjs`, rebuilt by the bench when older than the sources) — opening SQLite and ' +
+      'binding 127.0.0.1 and ::1.',
+  );
+  lines.push(
+    '- Gateway CPU ms/call is the user + system CPU time of the gateway process (from /proc, 10 ms ticks) over a ' +
+      "cell, divided by its calls; it includes the gateway's own upstream client, not the echo server. It moves far " +
+      "less with the machine's load than latency and calls/s do, but still some (shared caches, frequency).",
   );
   lines.push(
     '- Switchboard authenticates every request (bearer token, constant-time compare), checks Host/Origin, and writes ' +

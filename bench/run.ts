@@ -4,9 +4,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCatalogScale } from './catalog-scale.ts';
 import { rssMiB, runCell } from './measure.ts';
+import type { Baseline } from './builds.ts';
+import { ensureCliBundle, prepareBaseline, SOURCE_CLI } from './builds.ts';
 import { ensurePeers, peersDir } from './peers.ts';
 import type { BenchResults } from './report.ts';
-import { evaluateTargets, renderMarkdown } from './report.ts';
+import { BUNDLE, CURRENT, evaluateTargets, renderMarkdown } from './report.ts';
 import type { Target } from './targets.ts';
 import { directHttp, directStdio, mcpHub, supergateway, switchboard } from './targets.ts';
 
@@ -15,12 +17,18 @@ import { directHttp, directStdio, mcpHub, supergateway, switchboard } from './ta
  * all in front of the same fixture echo server, plus the catalog-scale numbers. NOT a test: it prints a markdown
  * table and writes docs/benchmarks.md.
  *
- *   node bench/run.ts [--quick] [--no-peers | --peers] [--out FILE] [--json FILE]
+ *   node bench/run.ts [--quick] [--no-peers | --peers] [--baseline REF] [--out FILE] [--json FILE]
  *
- * --quick     a smoke run: few calls per cell, one cold start, peers only with --peers; writes no file unless --out
- * --no-peers  skip supergateway and mcp-hub (they are npm-installed into a temporary folder otherwise)
- * --out FILE  where the markdown goes (default docs/benchmarks.md in full mode)
- * --json FILE also write the raw results as JSON
+ * --quick         a smoke run: few calls per cell, one cold start, peers only with --peers; writes no file
+ *                 unless --out
+ * --no-peers      skip supergateway and mcp-hub (they are npm-installed into a temporary folder otherwise)
+ * --baseline REF  also measure the Switchboard of git revision REF (e.g. HEAD: the last commit, without the
+ *                 working tree's changes) in the same run, for a before/after side by side
+ * --out FILE      where the markdown goes (default docs/benchmarks.md in full mode)
+ * --json FILE     also write the raw results as JSON
+ *
+ * Cold starts are measured for this checkout's sources (`node main/cli.ts`) AND its bundle
+ * (`node out/cli/switchboard.mjs`, what the packaged app and an installed CLI run; rebuilt when stale).
  */
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -32,6 +40,7 @@ const { values } = parseArgs({
     'no-peers': { type: 'boolean', default: false },
     out: { type: 'string' },
     json: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -89,10 +98,14 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
         concurrency,
         maxCalls: budget.maxCallsPerCell,
         maxMs: budget.maxMsPerCell,
+        ...(target.gatewayPid === undefined ? {} : { gatewayPid: target.gatewayPid }),
       });
       log(
         `${target.name} c=${concurrency}: p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms, ` +
-          `${Math.round(cell.callsPerSecond)} calls/s (${cell.calls} calls, ${cell.errors} errors)`,
+          `${Math.round(cell.callsPerSecond)} calls/s (${cell.calls} calls, ${cell.errors} errors)` +
+          (cell.gatewayCpuMsPerCall === undefined
+            ? ''
+            : `, gateway CPU ${cell.gatewayCpuMsPerCall.toFixed(3)} ms/call`),
       );
       cells.push(cell);
     }
@@ -108,34 +121,62 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
   }
 }
 
-await measure('direct stdio', directStdio);
-await measure('direct Streamable HTTP', directHttp);
-await measure('Switchboard', switchboard);
-if (withPeers) {
-  const installed = await ensurePeers(log);
-  for (const [name, peer] of Object.entries(installed.peers)) {
-    if ('unavailable' in peer) {
-      results.skipped.push({ name, reason: peer.unavailable });
-      continue;
-    }
-    if (name === 'supergateway') await measure(name, () => supergateway(peer.entry, peer.version));
-    else await measure(name, () => mcpHub(peer.entry, peer.version, peersDir()));
-  }
-} else {
-  results.skipped.push({
-    name: 'supergateway, mcp-hub',
-    reason: 'peers skipped (--no-peers, or --quick without --peers)',
-  });
+const bundledCli = await ensureCliBundle(log);
+let baseline: Baseline | undefined;
+if (values.baseline !== undefined) {
+  baseline = prepareBaseline(values.baseline);
+  results.baseline = { ref: baseline.ref, commit: baseline.commit };
+  log(`baseline: ${baseline.ref} (${baseline.commit}) from ${path.dirname(path.dirname(baseline.entry))}`);
 }
+const builds = [
+  { name: CURRENT, entry: SOURCE_CLI, label: 'sources' },
+  ...(baseline
+    ? [{ name: `${CURRENT} before (${baseline.commit})`, entry: baseline.entry, label: 'sources' }]
+    : []),
+];
 
-log('catalog scale: 50 servers × 20 tools');
-results.catalog = await measureCatalogScale({
-  servers: 50,
-  toolsPerServer: 20,
-  listCalls: quick ? 50 : 500,
-  coldStarts: quick ? 1 : 5,
-  log,
-});
+const compileCache = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-compile-cache-'));
+try {
+  await measure('direct stdio', directStdio);
+  await measure('direct Streamable HTTP', directHttp);
+  for (const build of builds) await measure(build.name, () => switchboard(build));
+  if (withPeers) {
+    const installed = await ensurePeers(log);
+    for (const [name, peer] of Object.entries(installed.peers)) {
+      if ('unavailable' in peer) {
+        results.skipped.push({ name, reason: peer.unavailable });
+        continue;
+      }
+      if (name === 'supergateway') await measure(name, () => supergateway(peer.entry, peer.version));
+      else await measure(name, () => mcpHub(peer.entry, peer.version, peersDir()));
+    }
+  } else {
+    results.skipped.push({
+      name: 'supergateway, mcp-hub',
+      reason: 'peers skipped (--no-peers, or --quick without --peers)',
+    });
+  }
+
+  log('catalog scale: 50 servers × 20 tools');
+  results.catalog = await measureCatalogScale({
+    servers: 50,
+    toolsPerServer: 20,
+    listCalls: quick ? 50 : 500,
+    coldStarts: quick ? 1 : 5,
+    listBuilds: builds,
+    // This checkout's builds start with an EMPTY compile cache of their own (so the first run is truly cold);
+    // the baseline gets none, as it does not enable one.
+    startBuilds: [
+      { ...builds[0]!, env: { NODE_COMPILE_CACHE: path.join(compileCache, 'sources') } },
+      { name: BUNDLE, entry: bundledCli, env: { NODE_COMPILE_CACHE: path.join(compileCache, 'bundle') } },
+      ...builds.slice(1).map((b) => ({ ...b, env: { NODE_COMPILE_CACHE: undefined } })),
+    ],
+    log,
+  });
+} finally {
+  baseline?.cleanup();
+  fs.rmSync(compileCache, { recursive: true, force: true });
+}
 
 results.environment.loadAverage.end = os.loadavg()[0]!;
 

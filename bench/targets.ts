@@ -6,10 +6,11 @@ import path from 'node:path';
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FIXTURES, startHttpFixture } from '../test/fixtures/servers/fixtures.ts';
+import type { DataDir } from '../test/integration/e2e/serve-harness.ts';
 import {
+  e2eEnv,
   freePort,
   prepareDataDir,
-  startServe,
   stdioServer,
   waitFor,
   waitForTools,
@@ -70,24 +71,120 @@ export async function directHttp(): Promise<Target> {
   };
 }
 
-/** SDK client → `switchboard serve` (Streamable HTTP, bearer token) → echo (stdio). */
-export async function switchboard(): Promise<Target> {
-  const data = await prepareDataDir([stdioServer('echo', ECHO, { keepRunning: true })], 'bench');
-  const serve = await startServe(data);
-  const client = await serve.connect();
-  await waitForTools(client, ['echo__echo']);
-  return {
-    name: 'Switchboard',
-    path: 'SDK client → switchboard serve (Streamable HTTP) → echo (stdio)',
-    client,
-    tool: 'echo__echo',
-    gatewayPid: serve.pid,
-    close: async () => {
-      await client.close();
-      await serve.stop();
-      data.cleanup();
-    },
+/** Which Switchboard build a target runs (see builds.ts): its CLI entry and how the table names it. */
+export interface SwitchboardBuild {
+  /** e.g. "Switchboard" or "Switchboard (baseline 2017e4f)". */
+  name: string;
+  /** The CLI entry run with this Node: main/cli.ts of a checkout, or the bundle. */
+  entry: string;
+  /** How it runs, for the path column: "sources" or "bundle". */
+  label: string;
+}
+
+/** `switchboard serve` from `entry` over `dataDir`, listening on a free port; stop() leaves nothing running. */
+export async function startServeAt(
+  entry: string,
+  data: DataDir,
+): Promise<{ pid: number; url: string; connect(): Promise<Client>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [entry, '--data-dir', data.dir, 'serve', '--port', '0'], {
+    cwd: path.dirname(path.dirname(entry)),
+    env: e2eEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const upstreamGroups = () => {
+    try {
+      const doc = JSON.parse(fs.readFileSync(path.join(data.dir, 'upstream-pids.json'), 'utf8')) as {
+        owners: Record<string, { entries: { pid: number }[] }>;
+      };
+      return (doc.owners[String(child.pid)]?.entries ?? []).map((e) => e.pid);
+    } catch {
+      return [];
+    }
   };
+  const clients: Client[] = [];
+  const stop = async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    const groups = upstreamGroups();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    for (const pid of groups) {
+      try {
+        process.kill(-pid, 'SIGKILL'); // Whatever of an upstream's group outlived serve.
+      } catch {
+        // Gone already, as it should be.
+      }
+    }
+  };
+  try {
+    const port = await waitFor(
+      `serve (${entry}) to listen`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stderr}`);
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
+        return match ? Number(match[1]) : undefined;
+      },
+      30_000,
+      25,
+    );
+    const url = `http://127.0.0.1:${port}/mcp`;
+    return {
+      pid: child.pid!,
+      url,
+      async connect() {
+        const client = new Client(
+          { name: 'bench-switchboard', version: '1.0.0' },
+          { capabilities: {}, versionNegotiation: { mode: 'legacy' } },
+        );
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers: { authorization: `Bearer ${data.token}` } },
+          }),
+        );
+        clients.push(client);
+        return client;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** SDK client → `switchboard serve` (Streamable HTTP, bearer token) → echo (stdio), from one build. */
+export async function switchboard(build: SwitchboardBuild): Promise<Target> {
+  const data = await prepareDataDir([stdioServer('echo', ECHO, { keepRunning: true })], 'bench');
+  let serve;
+  try {
+    serve = await startServeAt(build.entry, data);
+  } catch (error) {
+    data.cleanup();
+    throw error;
+  }
+  try {
+    const client = await serve.connect();
+    await waitForTools(client, ['echo__echo']);
+    return {
+      name: build.name,
+      path: `SDK client → switchboard serve, ${build.label} (Streamable HTTP) → echo (stdio)`,
+      client,
+      tool: 'echo__echo',
+      gatewayPid: serve.pid,
+      close: async () => {
+        await serve.stop();
+        data.cleanup();
+      },
+    };
+  } catch (error) {
+    await serve.stop();
+    data.cleanup();
+    throw error;
+  }
 }
 
 /** A peer gateway process in its own process group, so stopping it takes its stdio child too. */

@@ -126,7 +126,7 @@ export async function startHubServices(hub: Hub, options: StartServicesOptions):
   const callLogWriter: CallLogWriter = createCallLogWriter({
     repository: {
       append: (entries) => {
-        callLog.append(entries);
+        withRelaxedSync(registry.db.connection, () => callLog.append(entries));
         events.emit('activity.appended', { count: entries.length });
       },
       prune: (before) => callLog.prune(before),
@@ -329,4 +329,35 @@ function filterCatalogs<C extends { prefix: string; tools: { name: string }[] }>
     const off = disabled.get(c.prefix);
     return off === undefined || off.size === 0 ? c : { ...c, tools: c.tools.filter((t) => !off.has(t.name)) };
   });
+}
+
+/**
+ * Runs `write` with `PRAGMA synchronous = NORMAL`, then restores the connection's level. The registry runs
+ * FULL (an fsync per commit); for call-log batches that fsync stalled the event loop, and with it every call in
+ * flight, for up to tens of milliseconds on a busy disk. In WAL mode NORMAL is still crash-safe (the database
+ * cannot be corrupted, the batch survives the app dying); only a power loss may drop the newest batch — fine for
+ * an activity log — and the next FULL commit of anything else syncs it anyway.
+ */
+function withRelaxedSync(
+  connection: { pragma(source: string, options?: { simple: boolean }): unknown },
+  write: () => void,
+): void {
+  let previous: unknown;
+  try {
+    previous = connection.pragma('synchronous', { simple: true });
+    connection.pragma('synchronous = NORMAL');
+  } catch {
+    previous = undefined; // A closing connection: let the write itself report the problem.
+  }
+  try {
+    write();
+  } finally {
+    if (typeof previous === 'number') {
+      try {
+        connection.pragma(`synchronous = ${previous}`);
+      } catch {
+        // Closed meanwhile: nothing to restore.
+      }
+    }
+  }
 }

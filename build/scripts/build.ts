@@ -42,13 +42,12 @@ export interface BuildResult {
   files: string[];
 }
 
-/** Runs the esbuild bundles (and the renderer build unless told not to). */
-export async function buildAll(options: { outDir?: string; renderer?: boolean } = {}): Promise<BuildResult> {
-  const outDir = path.resolve(ROOT, options.outDir ?? 'out');
+/** The esbuild options every bundle shares (Node target, externals, version baked in). */
+function commonOptions(): BuildOptions {
   const version = (
     JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const common: BuildOptions = {
+  return {
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -60,6 +59,24 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
     mainFields: ['module', 'main'],
     define: { 'process.env.SWITCHBOARD_VERSION': JSON.stringify(version) },
   };
+}
+
+/** The CLI bundle alone (what the installed `switchboard` runs); the benchmark builds it to time cold starts. */
+export async function buildCliBundle(outFile: string = path.join(ROOT, 'out', 'cli', 'switchboard.mjs')) {
+  await build({
+    ...commonOptions(),
+    format: 'esm',
+    banner: { js: ESM_REQUIRE_BANNER },
+    entryPoints: [path.join(ROOT, 'main/cli.ts')],
+    outfile: outFile,
+  });
+  return outFile;
+}
+
+/** Runs the esbuild bundles (and the renderer build unless told not to). */
+export async function buildAll(options: { outDir?: string; renderer?: boolean } = {}): Promise<BuildResult> {
+  const outDir = path.resolve(ROOT, options.outDir ?? 'out');
+  const common = commonOptions();
   const esm: BuildOptions = { ...common, format: 'esm', banner: { js: ESM_REQUIRE_BANNER } };
   const files = [
     path.join(outDir, 'main', 'index.js'),
@@ -77,7 +94,7 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
       entryPoints: [path.join(ROOT, 'preload/index.ts')],
       outfile: files[1],
     }),
-    build({ ...esm, entryPoints: [path.join(ROOT, 'main/cli.ts')], outfile: files[2] }),
+    buildCliBundle(files[2]),
   ]);
   // out/main is ESM whatever the nearest package.json says.
   fs.writeFileSync(path.join(outDir, 'main', 'package.json'), '{ "type": "module" }\n');

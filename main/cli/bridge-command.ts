@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runBridge } from '../bridge/run-bridge.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import type { CliContext } from './context.ts';
 import { parsePortOption } from './serve-command.ts';
@@ -25,6 +24,8 @@ export function registerBridgeCommand(program: Command, ctx: CliContext): void {
     )
     .action(async (options: { server?: string; port?: number; wait: number }) => {
       const dataDir = resolveDataDir({ flag: program.opts<{ dataDir?: string }>().dataDir, env: ctx.env });
+      // Loaded on use: the bridge is an MCP server (the SDK), which no other command needs at start-up.
+      const { runBridge } = await import('../bridge/run-bridge.ts');
       const code = await runBridge({
         dataDir,
         waitMs: options.wait * 1000,

@@ -16,7 +16,6 @@ import { registerCatalogCommands } from './catalog-commands.ts';
 import { registerAuthCommands } from './auth-commands.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerVarCommands } from './var-commands.ts';
-import { createCliAuthHub } from '../oauth/cli-auth-hub.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
 import { openHub, type Hub } from '../hub.ts';
@@ -87,7 +86,11 @@ export async function runCli(options: RunOptions): Promise<number> {
   registerAuthCommands(program, {
     out,
     stdin: ctx.stdin,
-    hub: async () => createCliAuthHub(await ctx.hub(), { env, print: (text) => out.note(text) }),
+    // Loaded on use: the OAuth client side pulls in the MCP SDK, which other commands must not pay for.
+    hub: async () => {
+      const { createCliAuthHub } = await import('../oauth/cli-auth-hub.ts');
+      return createCliAuthHub(await ctx.hub(), { env, print: (text) => out.note(text) });
+    },
   });
 
   try {

@@ -4,10 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Hub } from '../hub.ts';
 import type { CliContext } from './context.ts';
-import { startHubServices, type HubServices } from '../services.ts';
-import { createCliOpener } from '../oauth/browser-opener.ts';
-import { bridgeLaunchCommand } from '../bridge/launch-command.ts';
-import { createWebUi } from '../web/web-ui.ts';
+import type { HubServices } from '../services.ts';
 
 /** Parses a `--port` value: 1–65535, or 0 for "any free port" (tests, side-by-side runs). */
 export function parsePortOption(value: string): number {
@@ -34,6 +31,15 @@ export type StartServices = (hub: Hub, options: { port?: number; ui?: boolean })
 
 /** The real thing: pool, gateway, health and OAuth over the hub; the CLI opens browsers with the system opener. */
 export const startServicesForCli: StartServices = async (hub, options) => {
+  // Loaded here, not at the top: the services pull in the MCP SDK, Hono and the upstream pool, which every
+  // other command (`--help`, `server list`, `secret set`…) would otherwise pay for at start-up.
+  const [{ startHubServices }, { createCliOpener }, { bridgeLaunchCommand }, { createWebUi }] =
+    await Promise.all([
+      import('../services.ts'),
+      import('../oauth/browser-opener.ts'),
+      import('../bridge/launch-command.ts'),
+      import('../web/web-ui.ts'),
+    ]);
   const webUi = options.ui
     ? createWebUi({
         deps: {

@@ -26,6 +26,13 @@ export type ProtocolEra = 'legacy' | 'modern';
 export interface GatewayCore {
   /** Builds a fresh SDK Server for one legacy session, or one modern request, in `scope`. */
   createServer(scope: GatewayScope, era: ProtocolEra): Server;
+  /**
+   * The `result` of a session-era tools/list in `scope` as JSON bytes, serialized once per catalog change — the
+   * exact bytes the scope's Server would send — or undefined when the Server must answer itself (a tool whose
+   * output schema the SDK rewrites for session-era clients). At catalog scale this is a 250 KB answer the
+   * front would otherwise have the SDK re-serialize on every call.
+   */
+  legacyToolsListResult?(scope: GatewayScope): Uint8Array | undefined;
   /** True when `prefix` names an existing server (the front answers 404 for unknown per-server routes). */
   hasServer(prefix: string): boolean;
   /** Fires (debounced) when the aggregate tools/prompts/resources change; modern-era fronts publish it. */

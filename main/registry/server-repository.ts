@@ -13,6 +13,7 @@ import {
   formatIssuePath,
   ServerDefinitionSchema,
 } from '../../preload/contract/server-definition.ts';
+import { createChangeStamp } from './change-stamp.ts';
 import type { RegistryDatabase } from './database.ts';
 import { toDbError } from './database.ts';
 
@@ -151,18 +152,35 @@ export function createServerRepository(
   };
 
   // One unreadable row must not hide the others: each is parsed on its own and reported separately.
-  const listWithProblems = () =>
+  const readAll = () =>
     read(() => {
       const servers: StoredServer[] = [];
       const problems: ServerProblem[] = [];
       for (const raw of selectAll.all()) {
         const result = readRawRow(raw, database.file);
-        if (result.ok) servers.push(result.server);
+        if (result.ok) servers.push(deepFreeze(result.server));
         else problems.push({ prefix: result.prefix, error: result.error });
       }
       for (const problem of problems) log.warn('skipping unreadable server row', { prefix: problem.prefix });
       return { servers, problems };
     });
+
+  // list() runs on hot paths (health ticks, pool syncs, the gateway's routing): validating every definition
+  // with zod each time costs milliseconds at 50 servers. The parsed rows are kept until the registry file
+  // changes — a write by this connection (any repository, any statement) or a commit by another process —
+  // which the change stamp detects exactly. Cached servers are frozen, so a caller cannot alter the cache.
+  const stamp = createChangeStamp(db);
+  let cached: { stamp: string; servers: StoredServer[]; problems: ServerProblem[] } | undefined;
+  const listWithProblems = () => {
+    const current = read(() => stamp.read());
+    if (current === undefined) {
+      cached = undefined;
+      return readAll();
+    }
+    if (cached?.stamp !== current) cached = { stamp: current, ...readAll() };
+    // Fresh arrays every time: callers may sort or filter them in place.
+    return { servers: [...cached.servers], problems: [...cached.problems] };
+  };
 
   return {
     add(input) {
@@ -362,6 +380,15 @@ function prefixTaken(prefix: string): SwitchboardError {
   return new SwitchboardError('CONFLICT', `prefix: ${message}`, {
     details: { prefix, issues: [{ path: ['prefix'], message }] },
   });
+}
+
+/** Freezes `value` and everything reachable from it (plain JSON data: objects and arrays). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

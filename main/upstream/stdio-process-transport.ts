@@ -165,6 +165,12 @@ export class StdioProcessTransport implements Transport {
         new SwitchboardError('UPSTREAM_UNAVAILABLE', 'the server process is not running'),
       );
     }
+    // Messages sent in the same tick (concurrent calls) leave in one write(2): the pipe is corked until the
+    // tick ends. A lone message costs the same single write as before.
+    if (!stdin.writableCorked) {
+      stdin.cork();
+      process.nextTick(() => stdin.uncork());
+    }
     return new Promise((resolve, reject) => {
       stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
     });

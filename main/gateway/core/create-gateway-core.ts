@@ -69,6 +69,19 @@ const CAPABILITIES = {
   logging: {},
 };
 
+/**
+ * True when the SDK sends `tool` to session-era clients exactly as given: it wraps an output schema whose root
+ * is not an object (allowed since 2026-07-28) before sending it to them. Conservative: any output schema that
+ * does not plainly declare `type: "object"` counts as rewritten.
+ */
+function keptAsIsForLegacy(tool: { outputSchema?: unknown }): boolean {
+  const schema = tool.outputSchema;
+  return (
+    schema === undefined ||
+    (typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'object')
+  );
+}
+
 /** Creates the core over a pool, the catalog cache and the server registry. */
 export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
   const log = deps.log.child({ component: 'gateway-core' });
@@ -90,7 +103,7 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
 
   // ---- the cached aggregate, rebuilt only when a catalog or the server list changed ----
   let version = 0;
-  const cache = new Map<string, { version: number; aggregate: Aggregate }>();
+  const cache = new Map<string, { version: number; aggregate: Aggregate; toolsJson?: Uint8Array | null }>();
   let sourcesCache:
     | { version: number; enabled: Set<string>; servers: Map<string, StoredServer>; catalogs: StoredCatalog[] }
     | undefined;
@@ -120,6 +133,20 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
   };
   const invalidate = () => {
     version++;
+  };
+  // The serialized tools/list result of a scope, kept with its aggregate (so it follows the same version).
+  // null: the SDK rewrites some output schema for session-era clients, so only the Server may answer.
+  const legacyToolsListResult = (scope: GatewayScope): Uint8Array | undefined => {
+    const aggregateScope = scopeOf(scope);
+    const aggregate = aggregateOf(aggregateScope);
+    const entry = cache.get(aggregateScope.kind === 'all' ? '*' : `server:${aggregateScope.prefix}`);
+    if (entry?.aggregate !== aggregate) return undefined;
+    if (entry.toolsJson === undefined) {
+      entry.toolsJson = aggregate.tools.every(keptAsIsForLegacy)
+        ? Buffer.from(JSON.stringify({ tools: aggregate.tools }), 'utf8')
+        : null;
+    }
+    return entry.toolsJson ?? undefined;
   };
 
   // ---- list_changed ----
@@ -479,6 +506,7 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
 
   return {
     createServer,
+    legacyToolsListResult,
     hasServer(prefix) {
       return sources().servers.has(prefix);
     },

@@ -6,6 +6,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { GatewayCore, GatewayScope } from '../gateway-core.ts';
 import { jsonRpcErrorResponse, RPC } from './json-rpc-response.ts';
 import { checkLegacyProtocolVersion } from './protocol-version.ts';
+import { shapePostResponse } from './shape-response.ts';
 import { trackResponse } from './track-response.ts';
 
 /**
@@ -56,6 +57,32 @@ interface Session {
   active: number;
 }
 
+/** The SDK's isInitializeRequest (a schema parse), skipped for the bodies that cannot be one: every other call. */
+function isInitializeAttempt(body: unknown): boolean {
+  const method =
+    typeof body === 'object' && body !== null ? (body as { method?: unknown }).method : undefined;
+  return method === 'initialize' && isInitializeRequest(body);
+}
+
+const TOOLS_LIST_HEAD = Buffer.from('{"result":', 'utf8');
+
+/** `{"jsonrpc":"2.0","id":…,"method":"tools/list"}` with at most a string cursor and a `_meta` object as params. */
+function isPlainToolsList(body: Record<string, unknown> | undefined): body is { id: string | number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  if (body.method !== 'tools/list' || body.jsonrpc !== '2.0') return false;
+  if (!(typeof body.id === 'string' || Number.isSafeInteger(body.id))) return false;
+  for (const key of Object.keys(body)) if (!['jsonrpc', 'id', 'method', 'params'].includes(key)) return false;
+  const params = body.params;
+  if (params === undefined) return true;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'cursor' && typeof value === 'string') continue;
+    if (key === '_meta' && typeof value === 'object' && value !== null && !Array.isArray(value)) continue;
+    return false;
+  }
+  return true;
+}
+
 /** 256 random bits, URL-safe: unguessable, and only visible ASCII as the spec requires. */
 export function newSessionId(): string {
   return randomBytes(32).toString('base64url');
@@ -95,7 +122,9 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
       end();
       throw error;
     }
-    return trackResponse(response, exchange.request.signal, end);
+    return exchange.request.method === 'POST'
+      ? shapePostResponse(response, exchange.request, end)
+      : trackResponse(response, exchange.request.signal, end);
   };
 
   const open = async (exchange: LegacyExchange): Promise<Response> => {
@@ -142,6 +171,42 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
     return response;
   };
 
+  /**
+   * A plain tools/list on an established session, answered with the core's pre-serialized result: the same
+   * bytes the session's Server would send, without re-serializing the whole catalog per call. Anything
+   * unusual (a batch, extra fields, odd params, a client not accepting JSON) goes to the Server as before.
+   */
+  const cachedToolsList = (session: Session, exchange: LegacyExchange): Response | undefined => {
+    const { request } = exchange;
+    const body = exchange.parsedBody as Record<string, unknown> | undefined;
+    if (request.method !== 'POST' || !isPlainToolsList(body)) return undefined;
+    const accept = request.headers.get('accept') ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+    if (session.id === undefined || options.core.legacyToolsListResult === undefined) return undefined;
+    const result = options.core.legacyToolsListResult(exchange.scope);
+    if (result === undefined) return undefined;
+    session.lastActivity = clock.now();
+    const json = Buffer.concat([
+      TOOLS_LIST_HEAD,
+      result,
+      Buffer.from(`,"jsonrpc":"2.0","id":${JSON.stringify(body.id)}}`, 'utf8'),
+    ]);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(json);
+        controller.close();
+      },
+    });
+    return new Response(stream, {
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(json.byteLength),
+        'mcp-session-id': session.id,
+      },
+    });
+  };
+
   const sweep = (): number => {
     const cutoff = clock.now() - idleTimeoutMs;
     let closed = 0;
@@ -165,7 +230,7 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
       const { request } = exchange;
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId === null) {
-        if (request.method === 'POST' && isInitializeRequest(exchange.parsedBody)) return open(exchange);
+        if (request.method === 'POST' && isInitializeAttempt(exchange.parsedBody)) return open(exchange);
         return jsonRpcErrorResponse(
           400,
           RPC.serverError,
@@ -183,10 +248,12 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
           'Session not found: it expired or was closed; send initialize to start a new one',
         );
       }
-      if (!(request.method === 'POST' && isInitializeRequest(exchange.parsedBody))) {
+      if (!(request.method === 'POST' && isInitializeAttempt(exchange.parsedBody))) {
         const version = checkLegacyProtocolVersion(request.headers.get('mcp-protocol-version'));
         if (!version.ok) return jsonRpcErrorResponse(400, RPC.serverError, version.message);
       }
+      const listed = cachedToolsList(session, exchange);
+      if (listed) return listed;
       return run(session, exchange);
     },
 
