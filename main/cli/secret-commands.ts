@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
-import { table } from './output.ts';
+import { renderVariables } from './variables-table.ts';
 import { readSecret } from './read-secret.ts';
 
 /** `switchboard secret …`: write-only per-server secrets; values are read from stdin, never argv, never shown. */
@@ -48,18 +48,6 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .action(async (prefix: string) => {
       const hub = await ctx.hub();
       const entries = hub.variables.list(prefix);
-      ctx.out.result(entries, () =>
-        entries.length === 0
-          ? `${prefix} declares no variables`
-          : table([
-              ['NAME', 'KIND', 'STATE', 'REQUIRED'],
-              ...entries.map((e) => [
-                e.name,
-                e.secret ? 'secret' : 'plain',
-                e.isSet ? 'set' : e.hasDefault ? 'default' : 'not set',
-                e.required ? 'yes' : 'no',
-              ]),
-            ]),
-      );
+      ctx.out.result(entries, () => renderVariables(prefix, entries));
     });
 }

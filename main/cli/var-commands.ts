@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
-import { table } from './output.ts';
+import { renderVariables } from './variables-table.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import { toDefinition } from '../registry/server-repository.ts';
-import type { VariableState } from '../env/server-secrets.ts';
 
 /**
  * `switchboard var …`: a server's NON-secret variables (values on the command line are visible to other
@@ -86,19 +85,4 @@ export function registerVarCommands(program: Command, ctx: CliContext): void {
         removed === 0 ? `${prefix} had no values set` : `removed ${removed} value(s) of ${prefix}`,
       );
     });
-}
-
-/** The variable table `var list` and `secret list` print: names, kind and state, never values. */
-export function renderVariables(prefix: string, entries: readonly VariableState[]): string {
-  return entries.length === 0
-    ? `${prefix} declares no variables`
-    : table([
-        ['NAME', 'KIND', 'STATE', 'REQUIRED'],
-        ...entries.map((e) => [
-          e.name,
-          e.secret ? 'secret' : 'plain',
-          e.isSet ? 'set' : e.hasDefault ? 'default' : 'not set',
-          e.required ? 'yes' : 'no',
-        ]),
-      ]);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RegistryDatabase } from './database.ts';
-import { toDbError } from './database.ts';
+import { dbErrorGuard } from './database.ts';
 
 /** How a tools/call ended. `tool_error` is an `isError: true` result from the upstream itself. */
 export const CALL_OUTCOMES = [
@@ -91,13 +91,7 @@ export function createCallLogRepository(database: RegistryDatabase): CallLogRepo
     }
   });
 
-  const guarded = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      throw toDbError(error, database.file);
-    }
-  };
+  const guarded = dbErrorGuard(database.file);
 
   return {
     append(entries) {

@@ -5,7 +5,7 @@ import type { ActiveToken, TokenSource } from '../gateway/tokens/token-verifier.
 import { BRIDGE_CLIENT_NAME } from '../gateway/tokens/token-verifier.ts';
 import { generateToken, hashToken } from '../gateway/tokens/token-crypto.ts';
 import type { RegistryDatabase } from './database.ts';
-import { toDbError } from './database.ts';
+import { dbErrorGuard } from './database.ts';
 
 /** A client token as people see it: never the token, never its hash. */
 export interface ClientTokenInfo {
@@ -65,13 +65,7 @@ export function createClientTokenRepository(
   const deleteById = db.prepare('DELETE FROM client_tokens WHERE id = ?');
   const touch = db.prepare('UPDATE client_tokens SET last_used_at = ? WHERE id = ?');
 
-  const guarded = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      throw toDbError(error, database.file);
-    }
-  };
+  const guarded = dbErrorGuard(database.file);
   const rows = (): TokenRow[] => z.array(TokenRowSchema).parse(guarded(() => selectAll.all()));
   const rowByName = (name: string): TokenRow | undefined => {
     const row = guarded(() => selectByName.get(name));

@@ -103,6 +103,20 @@ export function openDatabase(options: OpenDatabaseOptions): RegistryDatabase {
   }
 }
 
+/**
+ * A wrapper for a repository's database calls: `guarded(() => statement.run(…))` returns what the call returns
+ * and rethrows whatever it throws as toDbError makes it.
+ */
+export function dbErrorGuard(file: string): <T>(fn: () => T) => T {
+  return (fn) => {
+    try {
+      return fn();
+    } catch (error) {
+      throw toDbError(error, file);
+    }
+  };
+}
+
 /** Maps anything a database call threw to a SwitchboardError that names the file and what to do. */
 export function toDbError(error: unknown, file: string): SwitchboardError {
   if (error instanceof SwitchboardError) return error;

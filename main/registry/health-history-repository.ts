@@ -4,7 +4,7 @@ import { isHealthStatus } from '../health/health-status.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { RegistryDatabase } from './database.ts';
-import { toDbError } from './database.ts';
+import { dbErrorGuard } from './database.ts';
 
 /** How many results per server are kept unless told otherwise. */
 export const DEFAULT_HEALTH_HISTORY_KEEP = 50;
@@ -61,13 +61,7 @@ export function createHealthHistoryRepository(
       WHERE h.id IN (SELECT max(id) FROM health_history GROUP BY server_id)`,
   );
 
-  const guarded = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      throw toDbError(error, database.file);
-    }
-  };
+  const guarded = dbErrorGuard(database.file);
 
   return {
     record(prefix, record) {

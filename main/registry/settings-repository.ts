@@ -4,7 +4,7 @@ import { SwitchboardError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { RegistryDatabase } from './database.ts';
-import { toDbError } from './database.ts';
+import { dbErrorGuard } from './database.ts';
 
 /**
  * Every setting the app knows: its schema, its default and what it means. The default is not written
@@ -106,13 +106,7 @@ export function createSettingsRepository(
   );
   const deleteKey = db.prepare('DELETE FROM settings WHERE key = ?');
 
-  const guarded = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      throw toDbError(error, database.file);
-    }
-  };
+  const guarded = dbErrorGuard(database.file);
 
   const get = <K extends SettingKey>(key: K): SettingValue<K> => {
     const definition = definitionOf(key);

@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { RegistryDatabase } from './database.ts';
-import { toDbError } from './database.ts';
+import { dbErrorGuard } from './database.ts';
 
 /** Which protocol era and wire an upstream spoke, and when we last found out (a stale legacy verdict is re-probed). */
 export interface EraMemory {
@@ -111,13 +111,7 @@ export function createUpstreamCatalogRepository(
     'DELETE FROM upstream_catalog WHERE server_id = (SELECT id FROM servers WHERE prefix = ?)',
   );
 
-  const guarded = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      throw toDbError(error, database.file);
-    }
-  };
+  const guarded = dbErrorGuard(database.file);
 
   const readRow = (raw: unknown): StoredCatalog | undefined => {
     try {

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { FieldError, RequiredMark } from './schema-form.tsx';
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import { describedBy, FieldNotes, RequiredMark } from './schema-form.tsx';
 
 /**
  * A labelled form row: label, control, hint and error, wired with ids so a screen reader reads the hint
@@ -13,18 +13,9 @@ export function FormField({
   required,
   optional,
   children,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: string | undefined;
-  required?: boolean;
-  optional?: boolean;
-  children: (control: ControlProps) => ReactNode;
-}) {
+}: FieldProps & { children: (control: ControlProps) => ReactNode }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -34,18 +25,33 @@ export function FormField({
       </label>
       {children({
         id,
-        'aria-describedby': describedBy,
+        'aria-describedby': describedBy(hintId, errorId),
         'aria-invalid': error ? true : undefined,
         'aria-required': required || undefined,
       })}
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={errorId} message={error} />
+      <FieldNotes hint={hint} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
+}
+
+/**
+ * A FormField holding one <input>. `input` carries the input's own attributes, usually with the form
+ * library's registration spread in: `input={{ className: 'mono', ...register('command') }}`.
+ */
+export function InputField({
+  input,
+  ...field
+}: FieldProps & { input: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> } }) {
+  return <FormField {...field}>{(control) => <input {...control} {...input} />}</FormField>;
+}
+
+export interface FieldProps {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  required?: boolean;
+  optional?: boolean;
 }
 
 export interface ControlProps {

@@ -1,5 +1,5 @@
 import { Plus, Trash2 } from 'lucide-react';
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import {
   FormProvider,
   useFieldArray,
@@ -155,10 +155,9 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
   const hintId = field.description ? `${inputId}-hint` : undefined;
   const error = formState.errors[field.id]?.message;
   const errorId = error ? `${inputId}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   const common = {
     id: inputId,
-    'aria-describedby': describedBy,
+    'aria-describedby': describedBy(hintId, errorId),
     'aria-invalid': error ? true : undefined,
     'aria-required': field.required || undefined,
   } as const;
@@ -190,12 +189,7 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
           {field.label}
           {field.required ? <RequiredMark /> : null}
         </label>
-        {field.description ? (
-          <p className="hint" id={hintId}>
-            {field.description}
-          </p>
-        ) : null}
-        <FieldError id={errorId} message={error} />
+        <FieldNotes hint={field.description} hintId={hintId} error={error} errorId={errorId} />
       </div>
     );
   }
@@ -240,12 +234,7 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
           {...register(field.id)}
         />
       )}
-      {field.description ? (
-        <p className="hint" id={hintId}>
-          {field.description}
-        </p>
-      ) : null}
-      <FieldError id={errorId} message={error} />
+      <FieldNotes hint={field.description} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
 }
@@ -267,10 +256,7 @@ function ArrayField({
   const { fields: rows, append, remove } = useFieldArray({ control, name: field.id as never });
   const labelId = `${inputId}-label`;
   return (
-    <fieldset
-      className="field schema-array"
-      aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-    >
+    <fieldset className="field schema-array" aria-describedby={describedBy(hintId, errorId)}>
       <legend id={labelId}>
         {field.label}
         {field.required ? <RequiredMark /> : null}
@@ -357,6 +343,35 @@ export function RequiredMark() {
 }
 
 /** A field's error text, linked to its control with aria-describedby. */
+/** The hint and the error under a control, carrying the ids its aria-describedby names. */
+export function FieldNotes({
+  hint,
+  hintId,
+  error,
+  errorId,
+}: {
+  hint: ReactNode;
+  hintId: string | undefined;
+  error: string | undefined;
+  errorId: string | undefined;
+}) {
+  return (
+    <>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={errorId} message={error} />
+    </>
+  );
+}
+
+/** The aria-describedby value for a control: the ids of its hint and error that exist, if any. */
+export function describedBy(...ids: (string | undefined)[]): string | undefined {
+  return ids.filter(Boolean).join(' ') || undefined;
+}
+
 export function FieldError({ id, message }: { id: string | undefined; message: string | undefined }) {
   if (!message) return null;
   return (

@@ -11,7 +11,7 @@ import {
   type ServerFormValues,
 } from '../lib/server-form-model.ts';
 import { ErrorBanner } from './error-banner.tsx';
-import { FormField } from './form-field.tsx';
+import { FormField, InputField } from './form-field.tsx';
 import { FieldError } from './schema-form.tsx';
 
 /** The add / edit form for one server, validated with ServerDefinitionSchema, server errors mapped onto fields. */
@@ -132,7 +132,7 @@ export function ServerForm({
           ))}
         </fieldset>
         <div className="grid-2">
-          <FormField
+          <InputField
             id={f('prefix')}
             label="Prefix"
             required
@@ -142,30 +142,29 @@ export function ServerForm({
                 Tools appear to clients as <code>prefix__tool</code>. Lowercase letters, digits, “-” and “_”.
               </>
             }
-          >
-            {(p) => (
-              <input
-                {...p}
-                autoComplete="off"
-                spellCheck={false}
-                readOnly={mode === 'edit'}
-                {...register('prefix')}
-              />
-            )}
-          </FormField>
-          <FormField
+            input={{
+              autoComplete: 'off',
+              spellCheck: false,
+              readOnly: mode === 'edit',
+              ...register('prefix'),
+            }}
+          />
+          <InputField
             id={f('name')}
             label="Display name"
             optional
             hint="Defaults to the prefix."
             error={errors.name?.message}
-          >
-            {(p) => <input {...p} autoComplete="off" {...register('name')} />}
-          </FormField>
+            input={{ autoComplete: 'off', ...register('name') }}
+          />
         </div>
-        <FormField id={f('description')} label="Description" optional error={errors.description?.message}>
-          {(p) => <input {...p} autoComplete="off" {...register('description')} />}
-        </FormField>
+        <InputField
+          id={f('description')}
+          label="Description"
+          optional
+          error={errors.description?.message}
+          input={{ autoComplete: 'off', ...register('description') }}
+        />
       </section>
 
       {transport === 'stdio' ? (
@@ -173,17 +172,14 @@ export function ServerForm({
           <h2 id={f('cmd')} className="section-title">
             Command
           </h2>
-          <FormField
+          <InputField
             id={f('command')}
             label="Command"
             required
             error={errors.command?.message}
             hint="The program to run, e.g. npx, uvx, node, or an absolute path."
-          >
-            {(p) => (
-              <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('command')} />
-            )}
-          </FormField>
+            input={{ ...MONO_CODE_INPUT, ...register('command') }}
+          />
           <FormField
             id={f('args')}
             label="Arguments"
@@ -193,17 +189,14 @@ export function ServerForm({
           >
             {(p) => <textarea {...p} className="mono" rows={3} spellCheck={false} {...register('args')} />}
           </FormField>
-          <FormField
+          <InputField
             id={f('cwd')}
             label="Working directory"
             optional
             error={errors.cwd?.message}
             hint="An absolute path."
-          >
-            {(p) => (
-              <input {...p} className="mono" autoComplete="off" spellCheck={false} {...register('cwd')} />
-            )}
-          </FormField>
+            input={{ ...MONO_CODE_INPUT, ...register('cwd') }}
+          />
           <KeyValueRows
             legend="Environment"
             hint="Plain values, or ${NAME} to take a declared variable. Secrets belong in variables, not here."
@@ -223,24 +216,14 @@ export function ServerForm({
           <h2 id={f('conn')} className="section-title">
             Connection
           </h2>
-          <FormField
+          <InputField
             id={f('url')}
             label="URL"
             required
             error={errors.url?.message}
             hint="For example https://mcp.example.com/mcp"
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="url"
-                className="mono"
-                autoComplete="off"
-                spellCheck={false}
-                {...register('url')}
-              />
-            )}
-          </FormField>
+            input={{ type: 'url', ...MONO_CODE_INPUT, ...register('url') }}
+          />
           <KeyValueRows
             legend="Headers"
             hint="Credential headers (Authorization, X-API-Key…) must use a secret variable: Bearer ${TOKEN}."
@@ -265,7 +248,7 @@ export function ServerForm({
           </FormField>
           {authKind !== 'none' ? (
             <div className="grid-2">
-              <FormField
+              <InputField
                 id={f('authClientId')}
                 label="Client ID"
                 required={authKind === 'client_credentials'}
@@ -274,53 +257,40 @@ export function ServerForm({
                 hint={
                   authKind === 'authorization_code' ? 'Leave empty to register automatically.' : undefined
                 }
-              >
-                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authClientId')} />}
-              </FormField>
+                input={{ ...MONO_INPUT, ...register('authClientId') }}
+              />
               {authKind === 'client_credentials' ? (
-                <FormField
+                <InputField
                   id={f('authTokenUrl')}
                   label="Token URL"
                   required
                   error={errors.authTokenUrl?.message}
-                >
-                  {(p) => (
-                    <input
-                      {...p}
-                      type="url"
-                      className="mono"
-                      autoComplete="off"
-                      {...register('authTokenUrl')}
-                    />
-                  )}
-                </FormField>
+                  input={{ type: 'url', ...MONO_INPUT, ...register('authTokenUrl') }}
+                />
               ) : null}
-              <FormField
+              <InputField
                 id={f('authScopes')}
                 label="Scopes"
                 optional
                 hint="Separated by spaces."
                 error={errors.authScopes?.message}
-              >
-                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authScopes')} />}
-              </FormField>
-              <FormField
+                input={{ ...MONO_INPUT, ...register('authScopes') }}
+              />
+              <InputField
                 id={f('authResource')}
                 label="Resource"
                 optional
                 error={errors.authResource?.message}
-              >
-                {(p) => <input {...p} className="mono" autoComplete="off" {...register('authResource')} />}
-              </FormField>
+                input={{ ...MONO_INPUT, ...register('authResource') }}
+              />
               {authKind === 'client_credentials' ? (
-                <FormField
+                <InputField
                   id={f('authAudience')}
                   label="Audience"
                   optional
                   error={errors.authAudience?.message}
-                >
-                  {(p) => <input {...p} className="mono" autoComplete="off" {...register('authAudience')} />}
-                </FormField>
+                  input={{ ...MONO_INPUT, ...register('authAudience') }}
+                />
               ) : null}
             </div>
           ) : null}
@@ -347,25 +317,20 @@ export function ServerForm({
           return (
             <fieldset key={row.id} className="var-row">
               <legend className="sr-only">Variable {index + 1}</legend>
-              <FormField id={f(`var-${index}-name`)} label="Name" required error={rowErrors?.name?.message}>
-                {(p) => (
-                  <input
-                    {...p}
-                    className="mono"
-                    autoComplete="off"
-                    spellCheck={false}
-                    {...register(`envVars.${index}.name`)}
-                  />
-                )}
-              </FormField>
-              <FormField
+              <InputField
+                id={f(`var-${index}-name`)}
+                label="Name"
+                required
+                error={rowErrors?.name?.message}
+                input={{ ...MONO_CODE_INPUT, ...register(`envVars.${index}.name`) }}
+              />
+              <InputField
                 id={f(`var-${index}-desc`)}
                 label="Description"
                 optional
                 error={rowErrors?.description?.message}
-              >
-                {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.description`)} />}
-              </FormField>
+                input={{ autoComplete: 'off', ...register(`envVars.${index}.description`) }}
+              />
               <div className="var-flags">
                 <label className="check">
                   <input type="checkbox" {...register(`envVars.${index}.required`)} /> Required
@@ -375,14 +340,13 @@ export function ServerForm({
                 </label>
               </div>
               {!secret ? (
-                <FormField
+                <InputField
                   id={f(`var-${index}-default`)}
                   label="Default"
                   optional
                   error={rowErrors?.default?.message}
-                >
-                  {(p) => <input {...p} autoComplete="off" {...register(`envVars.${index}.default`)} />}
-                </FormField>
+                  input={{ autoComplete: 'off', ...register(`envVars.${index}.default`) }}
+                />
               ) : null}
               <button
                 type="button"
@@ -429,6 +393,11 @@ export function ServerForm({
   );
 }
 
+/** Inputs for identifiers, URLs and the like: monospace, no autofill. */
+const MONO_INPUT = { className: 'mono', autoComplete: 'off' } as const;
+/** The same for commands, paths and names, where spell-check only gets in the way. */
+const MONO_CODE_INPUT = { ...MONO_INPUT, spellCheck: false } as const;
+
 type RowErrors =
   Record<number, { key?: { message?: string }; value?: { message?: string } } | undefined> | undefined;
 
@@ -464,36 +433,27 @@ function KeyValueRows({
       </legend>
       <p className="hint">{hint}</p>
       {rows.map((row, index) => {
-        const keyError = errors?.[index]?.key?.message;
-        const valueError = errors?.[index]?.value?.message;
+        const cell = (part: 'key' | 'value', label: string) => {
+          const error = errors?.[index]?.[part]?.message;
+          const errorId = `${idPrefix}-${index}-${part}-error`;
+          return (
+            <div className="kv-cell">
+              <input
+                aria-label={`${label} ${index + 1}`}
+                placeholder={label}
+                {...MONO_CODE_INPUT}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? errorId : undefined}
+                {...register(`${name}.${index}.${part}`)}
+              />
+              <FieldError id={errorId} message={error} />
+            </div>
+          );
+        };
         return (
           <div className="kv-row" key={row.id}>
-            <div className="kv-cell">
-              <input
-                aria-label={`${keyLabel} ${index + 1}`}
-                placeholder={keyLabel}
-                className="mono"
-                autoComplete="off"
-                spellCheck={false}
-                aria-invalid={keyError ? true : undefined}
-                aria-describedby={keyError ? `${idPrefix}-${index}-key-error` : undefined}
-                {...register(`${name}.${index}.key`)}
-              />
-              <FieldError id={`${idPrefix}-${index}-key-error`} message={keyError} />
-            </div>
-            <div className="kv-cell">
-              <input
-                aria-label={`Value ${index + 1}`}
-                placeholder="Value"
-                className="mono"
-                autoComplete="off"
-                spellCheck={false}
-                aria-invalid={valueError ? true : undefined}
-                aria-describedby={valueError ? `${idPrefix}-${index}-value-error` : undefined}
-                {...register(`${name}.${index}.value`)}
-              />
-              <FieldError id={`${idPrefix}-${index}-value-error`} message={valueError} />
-            </div>
+            {cell('key', keyLabel)}
+            {cell('value', 'Value')}
             <button
               type="button"
               className="icon-button"

@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Braces, Play, Search } from 'lucide-react';
+import { Braces, Play } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { ServerDetail, ToolInfo } from '../../preload/contract/index.ts';
 import { useMutationCommand } from '../hooks/use-command.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { SchemaForm } from './schema-form.tsx';
+import { SearchBox } from './search-box.tsx';
 import { Toggle } from './toggle.tsx';
 import { ToolResult } from './tool-result.tsx';
 
@@ -14,7 +15,6 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
   const client = useQueryClient();
   const [filter, setFilter] = useState('');
   const [trying, setTrying] = useState<ToolInfo | null>(null);
-  const searchId = useId();
   const key = ['servers.get', { prefix }];
   const setEnabled = useMutationCommand('tools.setEnabled', {
     onMutate: async ({ tool, enabled }) => {
@@ -51,19 +51,7 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
           {enabledCount} of {tools.length} tools exposed to clients
         </p>
         {tools.length > 6 ? (
-          <div className="search small">
-            <Search size={14} aria-hidden="true" />
-            <label htmlFor={searchId} className="sr-only">
-              Filter tools
-            </label>
-            <input
-              id={searchId}
-              type="search"
-              placeholder="Filter tools"
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-            />
-          </div>
+          <SearchBox small label="Filter tools" value={filter} onChange={setFilter} />
         ) : null}
       </div>
       <ErrorBanner error={setEnabled.error} title="The tool was not switched" />

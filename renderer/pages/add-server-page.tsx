@@ -1,11 +1,12 @@
 import * as Tabs from '@radix-ui/react-tabs';
 import { useQueryClient } from '@tanstack/react-query';
-import { ArrowLeft, ClipboardPaste, ExternalLink, LibraryBig, PenLine, Search } from 'lucide-react';
+import { ArrowLeft, ClipboardPaste, ExternalLink, LibraryBig, PenLine } from 'lucide-react';
 import { useDeferredValue, useId, useState } from 'react';
 import type { CatalogEntry, ServerSummary } from '../../preload/contract/index.ts';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
 import { Pill } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { SearchBox } from '../components/search-box.tsx';
 import { ServerForm } from '../components/server-form.tsx';
 import { SkeletonRows } from '../components/skeleton.tsx';
 import { useBridge } from '../hooks/bridge-context.tsx';
@@ -280,19 +281,7 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
   return (
     <div className="stack">
       <div className="toolbar">
-        <div className="search">
-          <Search size={14} aria-hidden="true" />
-          <label htmlFor={`${id}-q`} className="sr-only">
-            Search the catalog
-          </label>
-          <input
-            id={`${id}-q`}
-            type="search"
-            placeholder="Search the catalog"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
+        <SearchBox label="Search the catalog" value={text} onChange={setText} />
         <label htmlFor={`${id}-cat`} className="sr-only">
           Category
         </label>

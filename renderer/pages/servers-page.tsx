@@ -1,5 +1,5 @@
-import { Download, LibraryBig, Plus, Search, ServerOff } from 'lucide-react';
-import { useId, useState } from 'react';
+import { Download, LibraryBig, Plus, ServerOff } from 'lucide-react';
+import { useState } from 'react';
 import type { ServerSummary } from '../../preload/contract/index.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { EmptyState } from '../components/empty-state.tsx';
@@ -8,6 +8,7 @@ import { HealthBadge } from '../components/health-badge.tsx';
 import { SkeletonRows } from '../components/skeleton.tsx';
 import { Toggle } from '../components/toggle.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { SearchBox } from '../components/search-box.tsx';
 import { useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import { routeHref } from '../hooks/use-route.ts';
 
@@ -18,7 +19,6 @@ export function ServersPage() {
   const servers = useCommand('servers.list', {});
   const client = useQueryClient();
   const [query, setQuery] = useState('');
-  const searchId = useId();
   const setEnabled = useMutationCommand('servers.setEnabled', {
     onMutate: async ({ prefix, enabled }) => {
       await client.cancelQueries({ queryKey: ['servers.list'] });
@@ -89,19 +89,12 @@ export function ServersPage() {
       ) : hasServers ? (
         <>
           <div className="toolbar">
-            <div className="search">
-              <Search size={14} aria-hidden="true" />
-              <label htmlFor={searchId} className="sr-only">
-                Search servers
-              </label>
-              <input
-                id={searchId}
-                type="search"
-                placeholder="Search by name, prefix or command"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-              />
-            </div>
+            <SearchBox
+              label="Search servers"
+              placeholder="Search by name, prefix or command"
+              value={query}
+              onChange={setQuery}
+            />
             <p className="muted small" aria-live="polite">
               {needle
                 ? `${shown.length} of ${list.length} servers`

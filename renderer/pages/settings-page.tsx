@@ -8,7 +8,7 @@ import { SettingsSchema, type Settings } from '../../preload/contract/index.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
-import { FormField } from '../components/form-field.tsx';
+import { InputField } from '../components/form-field.tsx';
 import { Pill } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { Skeleton, SkeletonRows } from '../components/skeleton.tsx';
@@ -165,61 +165,34 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
   return (
     <form noValidate onSubmit={handleSubmit(onSubmit)} aria-label="Preferences" className="stack">
       <div className="grid-2">
-        <FormField
+        <InputField
           id={`${id}-port`}
           label="Gateway port"
           error={errors.port?.message}
           hint="1024–65535. Clients keep working after reconnecting them."
-        >
-          {(p) => (
-            <input {...p} type="number" inputMode="numeric" {...register('port', { valueAsNumber: true })} />
-          )}
-        </FormField>
-        <FormField
+          input={{ ...NUMBER_INPUT, ...register('port', { valueAsNumber: true }) }}
+        />
+        <InputField
           id={`${id}-idle`}
           label="Stop idle local servers after"
           error={errors.idleTimeoutSeconds?.message}
           hint="Seconds without a call. 0 keeps them running."
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="number"
-              inputMode="numeric"
-              {...register('idleTimeoutSeconds', { valueAsNumber: true })}
-            />
-          )}
-        </FormField>
-        <FormField
+          input={{ ...NUMBER_INPUT, ...register('idleTimeoutSeconds', { valueAsNumber: true }) }}
+        />
+        <InputField
           id={`${id}-health`}
           label="Check health every"
           error={errors.healthIntervalSeconds?.message}
           hint="Seconds, at least 10."
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="number"
-              inputMode="numeric"
-              {...register('healthIntervalSeconds', { valueAsNumber: true })}
-            />
-          )}
-        </FormField>
-        <FormField
+          input={{ ...NUMBER_INPUT, ...register('healthIntervalSeconds', { valueAsNumber: true }) }}
+        />
+        <InputField
           id={`${id}-retention`}
           label="Keep the call log for"
           error={errors.callLogRetentionDays?.message}
           hint="Days."
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="number"
-              inputMode="numeric"
-              {...register('callLogRetentionDays', { valueAsNumber: true })}
-            />
-          )}
-        </FormField>
+          input={{ ...NUMBER_INPUT, ...register('callLogRetentionDays', { valueAsNumber: true }) }}
+        />
       </div>
       {portChanged ? (
         <Callout tone="warn">
@@ -258,6 +231,8 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
     </form>
   );
 }
+
+const NUMBER_INPUT = { type: 'number', inputMode: 'numeric' } as const;
 
 function SwitchRow({
   label,
@@ -374,9 +349,12 @@ function TokensSection() {
         onSubmit={form.handleSubmit((v) => create.mutate({ name: v.name }))}
         aria-label="Create a token"
       >
-        <FormField id={`${id}-name`} label="New token name" error={form.formState.errors.name?.message}>
-          {(p) => <input {...p} autoComplete="off" placeholder="e.g. my-script" {...form.register('name')} />}
-        </FormField>
+        <InputField
+          id={`${id}-name`}
+          label="New token name"
+          error={form.formState.errors.name?.message}
+          input={{ autoComplete: 'off', placeholder: 'e.g. my-script', ...form.register('name') }}
+        />
         <button type="submit" className="button" disabled={create.isPending}>
           <KeyRound size={14} aria-hidden="true" /> Create token
         </button>

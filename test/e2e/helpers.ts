@@ -81,6 +81,24 @@ export async function removeServerIfPresent(prefix: string): Promise<void> {
   }
 }
 
+/** Adds the echo fixture as a stdio server through the contract; `extra` adds or overrides definition fields. */
+export async function addEchoServer(
+  prefix: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await contract('servers.add', {
+    definition: {
+      prefix,
+      name,
+      transport: 'stdio',
+      command: echoServer.command,
+      args: echoServer.args,
+      ...extra,
+    },
+  });
+}
+
 /** Creates a client token (what an AI client app is given) and returns its value. */
 export async function createClientToken(name: string): Promise<string> {
   await revokeClientTokenIfPresent(name);

@@ -4,9 +4,8 @@ import { join, relative } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   baseUrl,
-  contract,
+  addEchoServer,
   dataDir,
-  echoServer,
   hubLogFile,
   hubLogOffset,
   hubOutputSince,
@@ -44,15 +43,8 @@ function canaryFormsIn(bytes: Buffer): string[] {
 test.describe('a secret value never comes back out', () => {
   test.beforeAll(async () => {
     await removeServerIfPresent(PREFIX);
-    await contract('servers.add', {
-      definition: {
-        prefix: PREFIX,
-        name: NAME,
-        transport: 'stdio',
-        command: echoServer.command,
-        args: echoServer.args,
-        envVars: [{ name: VARIABLE, description: 'Canary for the leak test', required: true, secret: true }],
-      },
+    await addEchoServer(PREFIX, NAME, {
+      envVars: [{ name: VARIABLE, description: 'Canary for the leak test', required: true, secret: true }],
     });
   });
 

@@ -2,9 +2,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { expect, test } from '@playwright/test';
 import {
   connectMcpClient,
-  contract,
+  addEchoServer,
   createClientToken,
-  echoServer,
   listToolsAsNewClient,
   openUi,
   removeServerIfPresent,
@@ -37,15 +36,7 @@ test.describe.serial('turning a tool off hides it from a real MCP client', () =>
   test.beforeAll(async () => {
     await removeServerIfPresent(PREFIX);
     clientToken = await createClientToken(TOKEN_NAME);
-    await contract('servers.add', {
-      definition: {
-        prefix: PREFIX,
-        name: NAME,
-        transport: 'stdio',
-        command: echoServer.command,
-        args: echoServer.args,
-      },
-    });
+    await addEchoServer(PREFIX, NAME);
     // The hub connects a new server in the background to learn its tools; a client sees them once it did.
     await expect
       .poll(() => listToolsAsNewClient(clientToken), { timeout: 30_000 })

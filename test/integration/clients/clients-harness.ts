@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatewayInfoPath, readGatewayInfo } from '../../../main/gateway/http/gateway-info-file.ts';
 import { openRegistry } from '../../../main/registry/index.ts';
+import type { TestClientId } from '../../helpers/client-ids.ts';
 import { CLI_ENTRY, runCli } from '../../helpers/cli.ts';
 import { isolatedEnv, noKeyringEnv, type NodeRun } from '../../helpers/private-keyring.ts';
 
@@ -14,16 +15,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLIENT_FIXTURES = path.join(ROOT, 'test/fixtures/clients');
 export const E2E_FIXTURES = path.join(ROOT, 'test/fixtures/clients-e2e');
 
-export const CLIENT_IDS = [
-  'claude-desktop',
-  'claude-code',
-  'cursor',
-  'vscode',
-  'windsurf',
-  'codex',
-  'gemini-cli',
-] as const;
-export type TestClientId = (typeof CLIENT_IDS)[number];
+export { CLIENT_IDS, type TestClientId } from '../../helpers/client-ids.ts';
 
 /**
  * Where each client's user file sits below a home folder, written out by hand (not computed by the code

@@ -9,10 +9,9 @@ import {
   CONFORMANCE_STDIO,
   ROOT,
   prepareDataDir,
-  startServe,
+  startServeWithTools,
   stdioServer,
-  waitForTools,
-  leftoverChildren,
+  stopServeAndCheck,
 } from './serve-harness.ts';
 
 /**
@@ -101,19 +100,11 @@ describe.skipIf(BIN === undefined)('official conformance suite through the real 
       stdioServer('conformance', path.join(E2E_FIXTURE_DIR, 'conformance-upstream.ts')),
       stdioServer('basic', CONFORMANCE_STDIO),
     ]);
-    serve = await startServe(data);
-    const client = await serve.connect();
     // Both catalogs are filled before the suite lists tools.
-    await waitForTools(client, ['conformance__test_simple_text', 'basic__test_simple_text']);
-    await client.close();
+    serve = await startServeWithTools(data, ['conformance__test_simple_text', 'basic__test_simple_text']);
   }, 60_000);
 
-  afterAll(async () => {
-    const stopped = await serve?.stop();
-    data?.cleanup();
-    expect(stopped?.survivors).toEqual([]);
-    expect(await leftoverChildren()).toEqual([]);
-  }, 30_000);
+  afterAll(() => stopServeAndCheck(serve, data), 30_000);
 
   it('every expected failure has a reason', () => {
     for (const spec of Object.values(SPEC.runs)) {

@@ -7,7 +7,7 @@ import { rawRequest } from '../gateway-http/raw-http.ts';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
 import {
   alive,
-  cli,
+  importServers,
   groupMembers,
   prepareDataDir,
   startServe,
@@ -16,7 +16,7 @@ import {
   textOf,
   waitFor,
   waitForTools,
-  leftoverChildren,
+  stopServeAndCheck,
 } from './serve-harness.ts';
 
 /**
@@ -45,21 +45,12 @@ async function outcome(promise: Promise<unknown>): Promise<{ error: boolean; tex
 beforeAll(async () => {
   data = await prepareDataDir([]);
   hangRecord = path.join(data.dir, 'hang-record.jsonl');
-  const file = path.join(data.dir, 'servers.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      format: 'switchboard-servers',
-      version: 1,
-      servers: [
-        stdioServer('victim', FIXTURES.slow, { args: ['--grandchild'] }),
-        stdioServer('hung', FIXTURES.slow, { env: { SLOW_RECORD: hangRecord } }),
-        stdioServer('other', FIXTURES.echo),
-        stdioServer('junk', FIXTURES.garbageStdout),
-      ],
-    }),
-  );
-  await cli(data.dir, ['import', file]);
+  await importServers(data.dir, [
+    stdioServer('victim', FIXTURES.slow, { args: ['--grandchild'] }),
+    stdioServer('hung', FIXTURES.slow, { env: { SLOW_RECORD: hangRecord } }),
+    stdioServer('other', FIXTURES.echo),
+    stdioServer('junk', FIXTURES.garbageStdout),
+  ]);
   serve = await startServe(data);
   client = await serve.connect();
   await waitForTools(client, ['victim__sleep', 'hung__hang', 'other__echo', 'junk__echo'], 45_000);
@@ -67,12 +58,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const pids = serve?.upstreamPids();
-  const stopped = await serve?.stop();
-  data?.cleanup();
   // SIGTERM took the whole tree down: serve, every upstream leader (own process groups) and their children.
-  expect(stopped?.survivors).toEqual([]);
-  for (const pid of pids?.values() ?? []) expect(groupMembers(pid).filter(alive)).toEqual([]);
-  expect(await leftoverChildren()).toEqual([]);
+  await stopServeAndCheck(serve, data, {
+    check: () => {
+      for (const pid of pids?.values() ?? []) expect(groupMembers(pid).filter(alive)).toEqual([]);
+    },
+  });
 }, 30_000);
 
 describe('faults through `switchboard serve`', () => {

@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSPECTOR_BIN, runInspector } from '../../helpers/inspector.ts';
 import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
 import type { DataDir, ServeProcess } from './serve-harness.ts';
 import {
   ROOT,
   prepareDataDir,
-  startServe,
+  startServeWithTools,
   stdioServer,
-  waitForTools,
-  leftoverChildren,
+  stopServeAndCheck,
 } from './serve-harness.ts';
 
 /**
@@ -18,46 +15,18 @@ import {
  * serve` with a stdio echo upstream). SWITCHBOARD_INSPECTOR_BIN points at another copy's CLI entry.
  */
 
-function findInspector(): string | undefined {
-  if (process.env.SWITCHBOARD_INSPECTOR_BIN) return process.env.SWITCHBOARD_INSPECTOR_BIN;
-  const pkg = path.join(ROOT, 'node_modules/@modelcontextprotocol/inspector/package.json');
-  if (!fs.existsSync(pkg)) return undefined;
-  const bin = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { bin?: Record<string, string> | string }).bin;
-  const entry = typeof bin === 'string' ? bin : (bin?.['mcp-inspector'] ?? Object.values(bin ?? {})[0]);
-  return entry === undefined ? undefined : path.join(path.dirname(pkg), entry);
-}
-const BIN = findInspector();
-
-function inspector(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN!, '--cli', ...args],
-      { timeout: 60_000, cwd: ROOT },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const inspector = (args: string[]) => runInspector(args, { cwd: ROOT });
 
 let data: DataDir;
 let serve: ServeProcess;
 
-describe.skipIf(BIN === undefined)('MCP Inspector CLI through `switchboard serve`', () => {
+describe.skipIf(INSPECTOR_BIN === undefined)('MCP Inspector CLI through `switchboard serve`', () => {
   beforeAll(async () => {
     data = await prepareDataDir([stdioServer('echo', FIXTURES.echo)], 'inspector');
-    serve = await startServe(data);
-    const client = await serve.connect();
-    await waitForTools(client, ['echo__echo']);
-    await client.close();
+    serve = await startServeWithTools(data, ['echo__echo']);
   }, 60_000);
 
-  afterAll(async () => {
-    const stopped = await serve?.stop();
-    data?.cleanup();
-    expect(stopped?.survivors).toEqual([]);
-    expect(await leftoverChildren()).toEqual([]);
-  }, 30_000);
+  afterAll(() => stopServeAndCheck(serve, data), 30_000);
 
   const auth = () => ['--header', `Authorization: Bearer ${serve.token}`];
 

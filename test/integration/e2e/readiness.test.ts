@@ -11,7 +11,7 @@ import {
   toolNames,
   waitFor,
   waitForTools,
-  leftoverChildren,
+  stopServeAndCheck,
 } from './serve-harness.ts';
 
 /**
@@ -34,12 +34,7 @@ beforeAll(async () => {
   await waitForTools(client, ['first__echo']);
 }, 60_000);
 
-afterAll(async () => {
-  const stopped = await serve?.stop();
-  data?.cleanup();
-  expect(stopped?.survivors).toEqual([]);
-  expect(await leftoverChildren()).toEqual([]);
-}, 30_000);
+afterAll(() => stopServeAndCheck(serve, data), 30_000);
 
 describe('servers changed by the CLI while serve runs', () => {
   it('a newly added working server becomes callable, and clients are told', async () => {

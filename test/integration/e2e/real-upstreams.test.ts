@@ -9,6 +9,7 @@ import {
   EVERYTHING,
   MEMORY,
   httpServer,
+  importServers,
   prepareDataDir,
   startServe,
   stdioServer,
@@ -17,7 +18,7 @@ import {
   toolNames,
   waitFor,
   waitForTools,
-  leftoverChildren,
+  stopServeAndCheck,
 } from './serve-harness.ts';
 
 /**
@@ -51,35 +52,27 @@ beforeAll(async () => {
   slowRecord = path.join(data.dir, 'slow-record.jsonl');
   memoryFile = path.join(data.dir, 'memory.jsonl');
   // Import after the directory exists, so the definitions can name files inside it.
-  const file = path.join(data.dir, 'servers.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      format: 'switchboard-servers',
-      version: 1,
-      servers: [
-        stdioServer('everything', EVERYTHING, { args: ['stdio'] }),
-        stdioServer('memory', MEMORY, { env: { MEMORY_FILE_PATH: memoryFile } }),
-        httpServer('web', web.url),
-        stdioServer('slow', FIXTURES.slow, { env: { SLOW_RECORD: slowRecord } }),
-        stdioServer('lists', FIXTURES.listChanging),
-      ],
-    }),
-  );
-  const { cli } = await import('./serve-harness.ts');
-  await cli(data.dir, ['import', file]);
+  await importServers(data.dir, [
+    stdioServer('everything', EVERYTHING, { args: ['stdio'] }),
+    stdioServer('memory', MEMORY, { env: { MEMORY_FILE_PATH: memoryFile } }),
+    httpServer('web', web.url),
+    stdioServer('slow', FIXTURES.slow, { env: { SLOW_RECORD: slowRecord } }),
+    stdioServer('lists', FIXTURES.listChanging),
+  ]);
   serve = await startServe(data);
 }, 60_000);
 
 afterAll(async () => {
   if (!installed) return;
-  const stopped = await serve?.stop();
-  await web?.close();
-  data?.cleanup();
   // Nothing of the serve tree (nor the HTTP fixture we started) is left running.
-  expect(stopped?.survivors).toEqual([]);
-  expect(await survivors([web.pid])).toEqual([]);
-  expect(await leftoverChildren()).toEqual([]);
+  await stopServeAndCheck(serve, data, {
+    release: async () => {
+      await web?.close();
+    },
+    check: async () => {
+      expect(await survivors([web.pid])).toEqual([]);
+    },
+  });
 }, 60_000);
 
 const samplingAndElicitation = (client: Client) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientOptions } from '@modelcontextprotocol/client';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
 import { CLI_ENTRY, runCli } from '../../helpers/cli.ts';
 import { isolatedEnv, noKeyringEnv } from '../../helpers/private-keyring.ts';
 import type { NodeRun } from '../../helpers/private-keyring.ts';
@@ -85,14 +86,20 @@ export interface DataDir {
 /** A fresh data directory with `servers` imported (one CLI run) and a client token. */
 export async function prepareDataDir(servers: Record<string, unknown>[], name = 'e2e'): Promise<DataDir> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-'));
-  if (servers.length > 0) {
-    const file = path.join(dir, 'import.json');
-    fs.writeFileSync(file, JSON.stringify({ format: 'switchboard-servers', version: 1, servers }));
-    await cli(dir, ['import', file]);
-  }
+  if (servers.length > 0) await importServers(dir, servers);
   const token = (await cli(dir, ['token', 'create', name])).stdout.trim();
   if (!/^sbt_/.test(token)) throw new Error(`unexpected token output: ${token}`);
   return { dir, token, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Adds `servers` to the data directory with the real `import` command. For definitions that name files inside
+ * the directory: make it with `prepareDataDir([])` first, then import.
+ */
+export async function importServers(dataDir: string, servers: Record<string, unknown>[]): Promise<void> {
+  const file = path.join(dataDir, 'import.json');
+  fs.writeFileSync(file, JSON.stringify({ format: 'switchboard-servers', version: 1, servers }));
+  await cli(dataDir, ['import', file]);
 }
 
 /** A port that was free a moment ago (for runs that must know the port before `serve` starts). */
@@ -335,6 +342,41 @@ export async function startServe(
     },
   };
   return serve;
+}
+
+/**
+ * Starts `serve` over `data` and returns once tools/list holds every name in `tools` (the catalogs fill in
+ * the background). Stops it again if they never appear.
+ */
+export async function startServeWithTools(data: DataDir, tools: string[]): Promise<ServeProcess> {
+  const serve = await startServe(data);
+  try {
+    const client = await serve.connect();
+    await waitForTools(client, tools);
+    await client.close();
+    return serve;
+  } catch (error) {
+    await serve.stop();
+    throw error;
+  }
+}
+
+/**
+ * The end of an e2e suite: stops `serve` and removes `data` (either may be missing if setup failed), then
+ * expects that nothing of the serve tree survived, and no other child of this worker either. `release` runs
+ * between the stop and the checks (to close what the suite started besides); `check` adds expectations.
+ */
+export async function stopServeAndCheck(
+  serve: ServeProcess | undefined,
+  data: DataDir | undefined,
+  extra: { release?: () => Promise<void>; check?: () => Promise<void> | void } = {},
+): Promise<void> {
+  const stopped = await serve?.stop();
+  await extra.release?.();
+  data?.cleanup();
+  expect(stopped?.survivors).toEqual([]);
+  await extra.check?.();
+  expect(await leftoverChildren()).toEqual([]);
 }
 
 /** Names of the tools the client sees now (raw tools/list, no client-side cache). */

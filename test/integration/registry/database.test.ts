@@ -15,6 +15,8 @@ import {
   makeTempDir,
   removeTempDirs,
   stdioDefinition,
+  tempDatabaseFile,
+  thrown,
 } from '../../fixtures/registry/temp-registry.ts';
 
 const APP_VERSION = MIGRATIONS.length;
@@ -27,16 +29,6 @@ function open(
   const database = openDatabase({ file, clock: createFakeClock(), ...options });
   opened.push(database);
   return database;
-}
-
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
 }
 
 /** Makes `file` a database whose schema is newer than this app, the way a newer Switchboard would leave it. */
@@ -85,7 +77,7 @@ describe('openDatabase on an empty directory', () => {
   });
 
   it('sets WAL, FULL sync, foreign keys and a 5 s busy timeout', () => {
-    const { connection } = open(path.join(makeTempDir('db'), 'switchboard.db'));
+    const { connection } = open(tempDatabaseFile('db'));
     expect(connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(connection.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(connection.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -93,7 +85,7 @@ describe('openDatabase on an empty directory', () => {
   });
 
   it('creates the initial tables', () => {
-    const { connection } = open(path.join(makeTempDir('db'), 'switchboard.db'));
+    const { connection } = open(tempDatabaseFile('db'));
     const tables = connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(
       expect.arrayContaining(['servers', 'env_values', 'settings', 'schema_migrations']),
@@ -103,7 +95,7 @@ describe('openDatabase on an empty directory', () => {
 
 describe('re-opening', () => {
   it('is a no-op: nothing is re-applied and the records keep their first times', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     open(file).close();
     const before = new BetterSqlite3(file, { readonly: true });
     const recorded = listAppliedMigrations(before);
@@ -117,7 +109,7 @@ describe('re-opening', () => {
   });
 
   it('applies only what an older database lacks', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     const old = open(file, { migrations: MIGRATIONS.slice(0, 1) });
     expect(old.schemaVersion).toBe(1);
     old.close();
@@ -131,7 +123,7 @@ describe('re-opening', () => {
 
 describe('a database written by a newer Switchboard', () => {
   it('opens read-only with a clear reason, reads work, writes throw DB_READ_ONLY, bytes stay the same', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     makeNewerDatabase(file);
     const before = snapshot(file);
 
@@ -173,7 +165,7 @@ describe('a database written by a newer Switchboard', () => {
   });
 
   it('stays read-only when asked for read-only explicitly', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     makeNewerDatabase(file);
     const database = open(file, { readonly: true });
     expect(database.readOnlyReason?.code).toBe('DB_NEWER_THAN_APP');
@@ -182,7 +174,7 @@ describe('a database written by a newer Switchboard', () => {
 
 describe('read-only on request', () => {
   it('reads a current database without writing and explains why writes fail', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     open(file).close();
     const before = snapshot(file);
     const database = open(file, { readonly: true });
@@ -193,7 +185,7 @@ describe('read-only on request', () => {
   });
 
   it('refuses a database that would need migrating', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     open(file, { migrations: MIGRATIONS.slice(0, 1) }).close();
     const error = thrown(() => open(file, { readonly: true }));
     expect(error.code).toBe('DB_READ_ONLY');
@@ -211,7 +203,7 @@ describe('read-only on request', () => {
 
 describe('a file that is not a usable database', () => {
   it('rejects a text file with DB_ERROR naming the file, and leaves it alone', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     fs.writeFileSync(file, 'these are my notes, not a database\n'.repeat(100));
     const before = fs.readFileSync(file);
     const error = thrown(() => open(file));
@@ -222,7 +214,7 @@ describe('a file that is not a usable database', () => {
   });
 
   it('rejects a file with an SQLite header but garbage after it', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     fs.writeFileSync(
       file,
       Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(8192, 0xa5)]),
@@ -233,7 +225,7 @@ describe('a file that is not a usable database', () => {
   });
 
   it('rejects a database whose pages were overwritten', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     const database = open(file);
     createServerRepository(database, { clock: createFakeClock() }).add(stdioDefinition('one'));
     database.close();
@@ -246,7 +238,7 @@ describe('a file that is not a usable database', () => {
   });
 
   it('fails with DB_ERROR when a migration fails, leaving the earlier ones applied', () => {
-    const file = path.join(makeTempDir('db'), 'switchboard.db');
+    const file = tempDatabaseFile('db');
     const broken: Migration = {
       version: 2,
       name: 'broken',
@@ -261,7 +253,7 @@ describe('a file that is not a usable database', () => {
 
 describe('close', () => {
   it('can be called twice', () => {
-    const database = open(path.join(makeTempDir('db'), 'switchboard.db'));
+    const database = open(tempDatabaseFile('db'));
     database.close();
     expect(() => database.close()).not.toThrow();
     expect(isSwitchboardError(new SwitchboardError('DB_ERROR', 'x'), 'DB_ERROR')).toBe(true);

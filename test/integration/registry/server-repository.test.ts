@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DefinitionIssue } from '../../../preload/contract/server-definition.ts';
 import { formatIssuePath } from '../../../preload/contract/server-definition.ts';
-import { SwitchboardError } from '../../../main/lib/errors.ts';
+import type { SwitchboardError } from '../../../main/lib/errors.ts';
 import type { RegistryDatabase } from '../../../main/registry/database.ts';
 import { openDatabase } from '../../../main/registry/database.ts';
 import type { ServerRepository } from '../../../main/registry/server-repository.ts';
@@ -10,10 +9,11 @@ import { createServerRepository, toDefinition } from '../../../main/registry/ser
 import type { FakeClock } from '../../fixtures/registry/temp-registry.ts';
 import {
   createFakeClock,
-  makeTempDir,
   remoteDefinition,
   removeTempDirs,
   stdioDefinition,
+  tempDatabaseFile,
+  thrown,
 } from '../../fixtures/registry/temp-registry.ts';
 
 let database: RegistryDatabase;
@@ -24,7 +24,7 @@ const T0 = '2026-01-02T03:04:05.000Z';
 
 beforeEach(() => {
   clock = createFakeClock();
-  database = openDatabase({ file: path.join(makeTempDir('servers'), 'switchboard.db'), clock });
+  database = openDatabase({ file: tempDatabaseFile('servers'), clock });
   servers = createServerRepository(database, { clock });
 });
 
@@ -32,16 +32,6 @@ afterEach(() => {
   database.close();
   removeTempDirs();
 });
-
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 function issuePaths(error: SwitchboardError): string[] {
   return (error.details as { issues: DefinitionIssue[] }).issues.map((i) => formatIssuePath(i.path));

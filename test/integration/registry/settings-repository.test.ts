@@ -1,12 +1,15 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../../main/lib/errors.ts';
 import type { Logger } from '../../../main/lib/logger.ts';
 import type { RegistryDatabase } from '../../../main/registry/database.ts';
 import { openDatabase } from '../../../main/registry/database.ts';
 import type { SettingKey, SettingsRepository } from '../../../main/registry/settings-repository.ts';
 import { createSettingsRepository, SETTING_KEYS } from '../../../main/registry/settings-repository.ts';
-import { createFakeClock, makeTempDir, removeTempDirs } from '../../fixtures/registry/temp-registry.ts';
+import {
+  createFakeClock,
+  removeTempDirs,
+  tempDatabaseFile,
+  thrown,
+} from '../../fixtures/registry/temp-registry.ts';
 
 let database: RegistryDatabase;
 let settings: SettingsRepository;
@@ -23,7 +26,7 @@ const recordingLog: Logger = {
 beforeEach(() => {
   warnings.length = 0;
   const clock = createFakeClock();
-  database = openDatabase({ file: path.join(makeTempDir('settings'), 'switchboard.db'), clock });
+  database = openDatabase({ file: tempDatabaseFile('settings'), clock });
   settings = createSettingsRepository(database, { clock, log: recordingLog });
 });
 
@@ -32,28 +35,21 @@ afterEach(() => {
   removeTempDirs();
 });
 
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SwitchboardError) return error;
-    throw error;
-  }
-  throw new Error('expected a SwitchboardError');
-}
+/** Every setting's default, written out by hand. */
+const DEFAULTS = {
+  'gateway.port': 17517,
+  'upstream.idleTimeoutSeconds': 600,
+  'upstream.callTimeoutSeconds': 60,
+  'callLog.retentionDays': 14,
+  'health.intervalSeconds': 120,
+  'health.probeIdleServers': false,
+  'app.notifications': true,
+  'app.launchAtLogin': false,
+};
 
 describe('settings', () => {
   it('returns defaults when nothing is stored, without storing them', () => {
-    expect(settings.getAll()).toEqual({
-      'gateway.port': 17517,
-      'upstream.idleTimeoutSeconds': 600,
-      'upstream.callTimeoutSeconds': 60,
-      'callLog.retentionDays': 14,
-      'health.intervalSeconds': 120,
-      'health.probeIdleServers': false,
-      'app.notifications': true,
-      'app.launchAtLogin': false,
-    });
+    expect(settings.getAll()).toEqual(DEFAULTS);
     expect(SETTING_KEYS.map((k) => settings.isSet(k))).toEqual(SETTING_KEYS.map(() => false));
     expect(database.connection.prepare('SELECT count(*) FROM settings').pluck().get()).toBe(0);
   });
@@ -109,16 +105,7 @@ describe('settings', () => {
     put.run('gateway.port', '"not a number"');
     put.run('callLog.retentionDays', '-5');
     put.run('from.a.newer.app', '{"x":1}');
-    expect(settings.getAll()).toEqual({
-      'gateway.port': 17517,
-      'upstream.idleTimeoutSeconds': 600,
-      'upstream.callTimeoutSeconds': 60,
-      'callLog.retentionDays': 14,
-      'health.intervalSeconds': 120,
-      'health.probeIdleServers': false,
-      'app.notifications': true,
-      'app.launchAtLogin': false,
-    });
+    expect(settings.getAll()).toEqual(DEFAULTS);
     expect(warnings).toHaveLength(2);
   });
 });

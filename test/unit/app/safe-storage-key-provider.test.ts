@@ -3,17 +3,9 @@ import { createSafeStorageKeyProvider } from '../../../main/app/safe-storage-key
 import { isSwitchboardError } from '../../../main/lib/errors.ts';
 import { randomKey } from '../../../main/vault/aes-gcm.ts';
 import { createFakeSafeStorage } from '../../integration/vault/fake-safe-storage.ts';
+import { thrown } from '../../helpers/thrown.ts';
 
 const ctx = { vaultId: 'vault-1', keyId: 'key-1' };
-
-function thrown(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('safe-storage key provider', () => {
   for (const backend of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'] as const) {

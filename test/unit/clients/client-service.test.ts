@@ -28,6 +28,7 @@ import {
   type MemoryKeyProviderForTests,
 } from '../../../main/vault/memory-key-provider.ts';
 import { createLazyVault } from '../../../main/vault/vault.ts';
+import { CLIENT_IDS } from '../../helpers/client-ids.ts';
 
 /**
  * The client service against real files in a temp home (via SWITCHBOARD_CLIENT_HOME), a real temp SQLite
@@ -169,15 +170,7 @@ afterEach(() => {
 describe('listClients', () => {
   it('lists every client under SWITCHBOARD_CLIENT_HOME, without install links', async () => {
     const list = await service.listClients();
-    expect(list.map((r) => r.id)).toEqual([
-      'claude-desktop',
-      'claude-code',
-      'cursor',
-      'vscode',
-      'windsurf',
-      'codex',
-      'gemini-cli',
-    ]);
+    expect(list.map((r) => r.id)).toEqual(CLIENT_IDS);
     for (const row of list) {
       expect(row, row.id).toMatchObject({
         detected: false,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigPathContext, FsLike } from '../../../main/clients/client-adapter.ts';
 import { CLIENT_ADAPTERS, getClientAdapter, isClientId } from '../../../main/clients/client-registry.ts';
 import { isSwitchboardError } from '../../../main/lib/errors.ts';
+import { CLIENT_IDS } from '../../helpers/client-ids.ts';
 
 /** Where each client keeps its file on macOS, Windows and Linux, and how detection picks one. */
 
@@ -141,15 +142,7 @@ describe('detect', () => {
 
 describe('client registry', () => {
   it('knows the seven clients and refuses others with NOT_FOUND', () => {
-    expect(CLIENT_ADAPTERS.map((a) => a.id)).toEqual([
-      'claude-desktop',
-      'claude-code',
-      'cursor',
-      'vscode',
-      'windsurf',
-      'codex',
-      'gemini-cli',
-    ]);
+    expect(CLIENT_ADAPTERS.map((a) => a.id)).toEqual(CLIENT_IDS);
     expect(isClientId('cursor')).toBe(true);
     expect(isClientId('zed')).toBe(false);
     try {

@@ -5,18 +5,10 @@ import {
   createPassphraseKeyProvider,
   DEFAULT_SCRYPT_COST,
 } from '../../../main/vault/passphrase-key-provider.ts';
+import { thrown } from '../../helpers/thrown.ts';
+import { FAST_SCRYPT_COST } from './scrypt-cost.ts';
 
-const FAST = { logN: 10, r: 8, p: 1 };
 const ctx = { vaultId: 'vault-1', keyId: 'key-1' };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('passphrase key provider', () => {
   it('round-trips with the default cost (scrypt N=2^17, r=8, p=1) stored in the blob', () => {
@@ -31,16 +23,19 @@ describe('passphrase key provider', () => {
   });
 
   it('uses a fresh salt for every wrap', () => {
-    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     const a = provider.wrap(randomKey(), ctx);
     const b = provider.wrap(randomKey(), ctx);
     expect(a.subarray(4, 20).equals(b.subarray(4, 20))).toBe(false);
   });
 
   it('rejects a wrong passphrase with a clear VAULT_DECRYPT_FAILED', () => {
-    const blob = createPassphraseKeyProvider({ passphrase: 'right', cost: FAST }).wrap(randomKey(), ctx);
+    const blob = createPassphraseKeyProvider({ passphrase: 'right', cost: FAST_SCRYPT_COST }).wrap(
+      randomKey(),
+      ctx,
+    );
     const error = thrown(() =>
-      createPassphraseKeyProvider({ passphrase: 'wrong', cost: FAST }).unwrap(blob, ctx),
+      createPassphraseKeyProvider({ passphrase: 'wrong', cost: FAST_SCRYPT_COST }).unwrap(blob, ctx),
     );
     expect(isSwitchboardError(error, 'VAULT_DECRYPT_FAILED')).toBe(true);
     expect(error.message).toMatch(
@@ -50,14 +45,19 @@ describe('passphrase key provider', () => {
 
   it('treats composed and decomposed Unicode as the same passphrase', () => {
     const dek = randomKey();
-    const blob = createPassphraseKeyProvider({ passphrase: 'caf\u00e9', cost: FAST }).wrap(dek, ctx);
+    const blob = createPassphraseKeyProvider({ passphrase: 'caf\u00e9', cost: FAST_SCRYPT_COST }).wrap(
+      dek,
+      ctx,
+    );
     expect(
-      createPassphraseKeyProvider({ passphrase: 'cafe\u0301', cost: FAST }).unwrap(blob, ctx).equals(dek),
+      createPassphraseKeyProvider({ passphrase: 'cafe\u0301', cost: FAST_SCRYPT_COST })
+        .unwrap(blob, ctx)
+        .equals(dek),
     ).toBe(true);
   });
 
   it('detects a lowered cost, another key id, and a malformed blob', () => {
-    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     const blob = provider.wrap(randomKey(), ctx);
     const cheaper = Buffer.from(blob);
     cheaper[1] = 9;
@@ -77,7 +77,7 @@ describe('passphrase key provider', () => {
   });
 
   it('refuses a blob whose cost would exhaust memory', () => {
-    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const provider = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     const blob = provider.wrap(randomKey(), ctx);
     const huge = Buffer.from(blob);
     huge[1] = 24;
@@ -97,6 +97,8 @@ describe('passphrase key provider', () => {
   });
 
   it('is always reachable', () => {
-    expect(() => createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST }).check()).not.toThrow();
+    expect(() =>
+      createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST }).check(),
+    ).not.toThrow();
   });
 });

@@ -3,22 +3,14 @@ import { isSwitchboardError } from '../../../main/lib/errors.ts';
 import { Redactor } from '../../../main/lib/redactor.ts';
 import { selectKeyProviders } from '../../../main/vault/providers.ts';
 import { createFakeKeyring } from './fake-keyring-entry.ts';
+import { thrown } from '../../helpers/thrown.ts';
+import { FAST_SCRYPT_COST } from './scrypt-cost.ts';
 
-const FAST = { logN: 10, r: 8, p: 1 };
 const base = {
   platform: 'linux' as const,
   keyringEntryFactory: createFakeKeyring().factory,
-  scryptCost: FAST,
+  scryptCost: FAST_SCRYPT_COST,
 };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('selectKeyProviders', () => {
   it('uses the OS keyring by default, and nothing else', () => {

@@ -11,17 +11,8 @@ import { createLazyVault, openVault } from '../../../main/vault/vault.ts';
 import type { Vault } from '../../../main/vault/vault.ts';
 import { createFakeClock } from '../../fixtures/registry/temp-registry.ts';
 import { createVaultTestDb, snapshotVaultTables } from './vault-test-db.ts';
-
-const FAST = { logN: 10, r: 8, p: 1 };
-
-function thrown(fn: () => unknown): Error & { code?: string; details?: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../../helpers/thrown.ts';
+import { FAST_SCRYPT_COST } from './scrypt-cost.ts';
 
 let db: Database;
 let memory: MemoryKeyProviderForTests;
@@ -164,7 +155,7 @@ describe('lazy key creation and unavailable key stores', () => {
 
   it('explains which stores hold the key when none of the configured ones does', () => {
     vaultWith().set('o', 'n', 'value-1');
-    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     const error = thrown(() => vaultWith([passphrase]));
     expect(error.code).toBe('VAULT_UNAVAILABLE');
     expect(error.message).toMatch(
@@ -295,7 +286,7 @@ describe('rotation', () => {
   });
 
   it('refuses to drop a key store that holds a copy but is unreachable, unless told to', () => {
-    const other = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const other = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     vaultWith([memory, other]).set('o', 'n', 'value-1');
     expect(db.prepare('SELECT provider FROM vault_keys ORDER BY provider').all()).toEqual([
       { provider: 'memory' },
@@ -319,7 +310,7 @@ describe('rotation', () => {
 
 describe('several key stores and several processes', () => {
   it('adds a copy for a reachable store that lacks one, and opens with the first store that works', () => {
-    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     vaultWith([memory]).set('o', 'n', 'value-1');
     const both = vaultWith([passphrase, memory]);
     expect(both.status()).toMatchObject({ provider: 'memory', holders: ['memory', 'passphrase'] });
@@ -328,9 +319,9 @@ describe('several key stores and several processes', () => {
   });
 
   it('skips a store whose copy fails and uses the next', () => {
-    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     vaultWith([memory, passphrase]).set('o', 'n', 'value-1');
-    const wrong = createPassphraseKeyProvider({ passphrase: 'not it', cost: FAST });
+    const wrong = createPassphraseKeyProvider({ passphrase: 'not it', cost: FAST_SCRYPT_COST });
     expect(vaultWith([wrong, memory]).get('o', 'n')).toBe('value-1');
     const error = thrown(() => vaultWith([wrong]));
     expect(error.code).toBe('VAULT_DECRYPT_FAILED');
@@ -338,10 +329,10 @@ describe('several key stores and several processes', () => {
   });
 
   it('lists every store tried when several fail', () => {
-    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST });
+    const passphrase = createPassphraseKeyProvider({ passphrase: 'pw', cost: FAST_SCRYPT_COST });
     vaultWith([memory, passphrase]).set('o', 'n', 'value-1');
     memory.setUnavailable('keyring gone');
-    const wrong = createPassphraseKeyProvider({ passphrase: 'not it', cost: FAST });
+    const wrong = createPassphraseKeyProvider({ passphrase: 'not it', cost: FAST_SCRYPT_COST });
     const error = thrown(() => vaultWith([memory, wrong]));
     expect(error.code).toBe('VAULT_UNAVAILABLE');
     expect(error.message).toMatch(
