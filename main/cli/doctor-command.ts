@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { toErrorInfo } from '../lib/errors.ts';
-import { dataFiles } from '../lib/paths.ts';
 import { resolveLoginShellEnv } from '../upstream/login-shell-env.ts';
 
 /** One line of the doctor's report. */
@@ -71,11 +70,10 @@ function checkDataDir(dataDir: string): DoctorCheck {
   try {
     fs.accessSync(dataDir, fs.constants.W_OK);
     const mode = fs.statSync(dataDir).mode & 0o777;
-    const files = dataFiles(dataDir);
     return {
       name: 'data dir',
       ok: true,
-      detail: `${dataDir} (mode ${mode.toString(8)}; logs in ${files.logsDir})`,
+      detail: `${dataDir} (mode ${mode.toString(8)})`,
     };
   } catch (error) {
     return {

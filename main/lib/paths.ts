@@ -32,7 +32,6 @@ export function platformAppDataDir(platform: NodeJS.Platform, home: string, env:
 export function dataFiles(dataDir: string) {
   return {
     database: path.join(dataDir, 'switchboard.db'),
-    logsDir: path.join(dataDir, 'logs'),
     bridgeToken: path.join(dataDir, 'bridge-token'),
     pidsFile: path.join(dataDir, 'upstream-pids.json'),
   };
