@@ -3,6 +3,7 @@ import {
   ServerDefinitionSchema,
   describeIssues,
   findReferences,
+  replaceReferences,
   templatedFields,
   type EnvVarSpec,
   type ServerDefinition,
@@ -244,8 +245,7 @@ function placeholders(
   specs: Specs,
 ): { value: string; variables?: Record<string, RegistryInput> } {
   const variables: Record<string, RegistryInput> = {};
-  const out = value.replace(/\$?\$\{([^}]*)\}/g, (match, name: string) => {
-    if (match.startsWith('$$')) return match.slice(1);
+  const out = replaceReferences(value, (name) => {
     const spec = specs.get(name);
     variables[name] = spec === undefined ? { isRequired: true } : input(spec);
     return `{${name}}`;

@@ -1,5 +1,6 @@
 import {
   findReferences,
+  replaceReferences,
   templatedFields,
   type EnvVarSpec,
   type ServerDefinition,
@@ -88,10 +89,7 @@ export function resolveDefinition(
 
 /** Replaces `${NAME}` with its value and `$${` with a literal `${`. Unknown names are left for the caller to reject. */
 export function substitute(text: string, values: Record<string, string | undefined>): string {
-  return text.replace(/\$?\$\{([^}]*)\}/g, (match, name: string) => {
-    if (match.startsWith('$$')) return match.slice(1);
-    return values[name] ?? match;
-  });
+  return replaceReferences(text, (name) => values[name]);
 }
 
 function referencedNames(def: ServerDefinition): string[] {

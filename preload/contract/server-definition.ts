@@ -280,11 +280,21 @@ export function templatedFields(def: ServerDefinition): { path: (string | number
 /** Names referenced as `${NAME}` in `text`; `$${` is an escaped literal `${`. */
 export function findReferences(text: string): string[] {
   const refs: string[] = [];
-  for (const match of text.matchAll(/\$?\$\{([^}]*)\}/g)) {
-    if (match[0].startsWith('$$')) continue;
-    refs.push(match[1] ?? '');
-  }
+  replaceReferences(text, (name) => {
+    refs.push(name);
+    return '';
+  });
   return refs;
+}
+
+/**
+ * THE `${NAME}` scanner: replaces each reference with what `replace(name)` returns (undefined keeps it as
+ * written) and turns the escape `$${` into a literal `${`.
+ */
+export function replaceReferences(text: string, replace: (name: string) => string | undefined): string {
+  return text.replace(/\$?\$\{([^}]*)\}/g, (match, name: string) =>
+    match.startsWith('$$') ? match.slice(1) : (replace(name) ?? match),
+  );
 }
 
 function isHttpUrl(value: string): boolean {
