@@ -14,6 +14,7 @@ import {
 import type { ServerRepository } from '../registry/server-repository.ts';
 import type { SettingsRepository } from '../registry/settings-repository.ts';
 import type { Vault } from '../vault/vault.ts';
+import { parseBearerToken } from '../gateway/http/bearer-auth.ts';
 import type {
   ClientAdapter,
   ClientId,
@@ -303,7 +304,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     if (ours === undefined || ours.transport === 'stdio' || ours.transport === 'unsupported')
       return undefined;
     const authorization = Object.entries(ours.headers).find(([key]) => key.toLowerCase() === 'authorization');
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization?.[1]?.trim() ?? '')?.[1];
+    const token = parseBearerToken(authorization?.[1]?.trim() ?? null);
     if (token === undefined) return undefined;
     const candidates = deps.tokens.activeTokens().filter((t) => t.name === target.tokenName);
     return findTokenMatch(token, candidates) === undefined ? undefined : token;

@@ -21,11 +21,6 @@ export function appDataDir(ctx: ConfigPathContext): string {
   return ctx.env.XDG_CONFIG_HOME || joinFor(ctx, ctx.home, '.config');
 }
 
-/** The folder a path lives in, with the target platform's rules. */
-export function dirnameFor(ctx: ConfigPathContext, p: string): string {
-  return pathFor(ctx.platform).dirname(p);
-}
-
 /** Points every client's config location at this folder instead of the real home (tests, power users). */
 export const CLIENT_HOME_ENV = 'SWITCHBOARD_CLIENT_HOME';
 

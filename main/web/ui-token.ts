@@ -12,8 +12,3 @@ export function uiTokenMatches(presented: string | null | undefined, expected: s
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
-
-/** The token of `Authorization: Bearer <token>`, if that is what the header holds. */
-export function bearerTokenOf(header: string | null): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-}

@@ -7,7 +7,8 @@ import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { cspHeader } from './content-security-policy.ts';
 import { readStaticFile } from './static-files.ts';
-import { bearerTokenOf, uiTokenMatches } from './ui-token.ts';
+import { uiTokenMatches } from './ui-token.ts';
+import { parseBearerToken } from '../gateway/http/bearer-auth.ts';
 
 /** Where the web UI lives on the gateway port. */
 export const UI_BASE = '/ui';
@@ -83,7 +84,7 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
     path: `${UI_API_BASE}/:command`,
     auth: 'none',
     async handler(request, { params }) {
-      if (!uiTokenMatches(bearerTokenOf(request.headers.get('authorization')), options.token))
+      if (!uiTokenMatches(parseBearerToken(request.headers.get('authorization')), options.token))
         return unauthorized();
       if (foreignOrigin(request)) return refuse(403, 'FORBIDDEN', 'Cross-origin requests are not allowed');
       // A form or a no-cors fetch cannot send application/json without a preflight we never answer.
@@ -115,7 +116,8 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
     auth: 'none',
     handler(request) {
       const url = new URL(request.url);
-      const presented = url.searchParams.get('token') ?? bearerTokenOf(request.headers.get('authorization'));
+      const presented =
+        url.searchParams.get('token') ?? parseBearerToken(request.headers.get('authorization'));
       if (!uiTokenMatches(presented, options.token)) return unauthorized();
       if (foreignOrigin(request)) return refuse(403, 'FORBIDDEN', 'Cross-origin requests are not allowed');
       const encoder = new TextEncoder();

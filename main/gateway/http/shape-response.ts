@@ -1,4 +1,4 @@
-import { trackResponse } from './track-response.ts';
+import { trackReader, trackResponse } from './track-response.ts';
 
 /**
  * The SDK's session-era transport answers every POST that carries a request with an SSE stream, even when the
@@ -23,8 +23,6 @@ const RESULT_PREFIX = Buffer.from('{"result":', 'latin1');
 const PARSE_LIMIT = 64 * 1024;
 
 const TIMED_OUT = Symbol('timed out');
-
-type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
 
 /** Shapes the answer to a session-era POST; `onDone` runs once, when the exchange is over (see trackResponse). */
 export async function shapePostResponse(
@@ -52,15 +50,15 @@ export async function shapePostResponse(
     }),
   ]);
   clearTimeout(timer);
-  if (first === TIMED_OUT) return streamed(response, reader, [], firstRead, request.signal, onDone);
-  if (first.done) return streamed(response, reader, [], firstRead, request.signal, onDone);
+  if (first === TIMED_OUT) return trackReader(response, reader, request.signal, onDone, [], firstRead);
+  if (first.done) return trackReader(response, reader, request.signal, onDone, [], firstRead);
 
   // The SDK closes a request's stream in the same tick it writes the last response, so "closed" is known now.
   const secondRead = reader.read();
   const second = await Promise.race([secondRead, Promise.resolve().then(() => undefined)]);
   const json = second?.done === true ? responseBytes(first.value) : undefined;
   if (json === undefined)
-    return streamed(response, reader, [first.value], secondRead, request.signal, onDone);
+    return trackReader(response, reader, request.signal, onDone, [first.value], secondRead);
 
   onDone();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -101,53 +99,4 @@ function responseBytes(chunk: Uint8Array): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The SDK's stream, resumed (chunks already read, then the read in flight, then the rest), tracked like trackResponse. */
-function streamed(
-  response: Response,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  buffered: Uint8Array[],
-  pending: Promise<ReadResult>,
-  signal: AbortSignal,
-  onDone: () => void,
-): Response {
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    signal.removeEventListener('abort', finish);
-    onDone();
-  };
-  if (signal.aborted) finish();
-  else signal.addEventListener('abort', finish, { once: true });
-  let next: Promise<ReadResult> | undefined = pending;
-  const rest = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of buffered) controller.enqueue(chunk);
-    },
-    async pull(controller) {
-      try {
-        const read = next ?? reader.read();
-        next = undefined;
-        const { done, value } = await read;
-        if (done) {
-          finish();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        finish();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      finish();
-      return reader.cancel(reason).catch(() => {});
-    },
-  });
-  return new Response(rest, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 }

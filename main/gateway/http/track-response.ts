@@ -1,3 +1,5 @@
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
+
 /**
  * Calls `onDone` once, when the exchange is over: the response body was fully sent, the client went
  * away (request signal aborted, or body cancelled), or there was no body at all. Session bookkeeping
@@ -9,30 +11,49 @@ export function trackResponse(
   signal: AbortSignal | undefined,
   onDone: () => void,
 ): Response {
-  let done = false;
+  if (response.body === null) {
+    onDone();
+    return response;
+  }
+  return trackReader(response, response.body.getReader(), signal, onDone);
+}
+
+/**
+ * `response` re-issued with its body read from `reader` (first the `buffered` chunks, then the read already
+ * in flight if any, then the rest), calling `onDone` once when the body ends, errors, is cancelled, or
+ * `signal` aborts.
+ */
+export function trackReader(
+  response: Response,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal | undefined,
+  onDone: () => void,
+  buffered: readonly Uint8Array[] = [],
+  pending?: Promise<ReadResult>,
+): Response {
+  let finished = false;
   const finish = () => {
-    if (done) return;
-    done = true;
+    if (finished) return;
+    finished = true;
     signal?.removeEventListener('abort', finish);
     onDone();
   };
-  if (response.body === null) {
-    finish();
-    return response;
-  }
   if (signal?.aborted) finish();
   else signal?.addEventListener('abort', finish, { once: true });
-  const reader = response.body.getReader();
+  let next = pending;
   const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of buffered) controller.enqueue(chunk);
+    },
     async pull(controller) {
       try {
-        const { done: ended, value } = await reader.read();
-        if (ended) {
+        const read = next ?? reader.read();
+        next = undefined;
+        const { done, value } = await read;
+        if (done) {
           finish();
           controller.close();
-          return;
-        }
-        controller.enqueue(value);
+        } else controller.enqueue(value);
       } catch (error) {
         finish();
         controller.error(error);

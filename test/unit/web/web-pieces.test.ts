@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStaticFile } from '../../../main/web/static-files.ts';
-import { bearerTokenOf, createUiToken, uiTokenMatches } from '../../../main/web/ui-token.ts';
+import { createUiToken, uiTokenMatches } from '../../../main/web/ui-token.ts';
+import { parseBearerToken as bearerTokenOf } from '../../../main/gateway/http/bearer-auth.ts';
 import { cspHeader } from '../../../main/web/content-security-policy.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-static-'));
