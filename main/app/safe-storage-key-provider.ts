@@ -1,6 +1,6 @@
 import type { SafeStorage } from 'electron';
 import { z } from 'zod';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { KeyProvider, WrapContext } from '../vault/key-provider.ts';
 import { PASSPHRASE_HINT } from '../vault/key-store-names.ts';
 
@@ -122,5 +122,5 @@ function parsePayload(text: string): z.infer<typeof PayloadSchema> | undefined {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -15,6 +15,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
   SdkHttpError,
 } from '@modelcontextprotocol/client';
+import { errorMessage } from '../lib/errors.ts';
 
 /**
  * A raw JSON-RPC relay between the AI client (stdio) and the gateway (Streamable HTTP), both through the
@@ -321,5 +322,5 @@ export function errorText(error: unknown): string {
     }
     return `Switchboard answered HTTP ${error.status}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { importFromClient, type ImportClientOptions } from './client-commands.ts';
 import { CLIENT_ADAPTERS, isClientId } from '../clients/client-registry.ts';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import { exportDocument, importDocument } from '../registry/transfer.ts';
 
 /**
@@ -74,10 +74,7 @@ async function importFile(ctx: CliContext, file: string): Promise<void> {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new SwitchboardError(
-      'VALIDATION',
-      `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SwitchboardError('VALIDATION', `cannot read ${file}: ${errorMessage(error)}`);
   }
   const hub = await ctx.hub();
   const added = importDocument(hub.registry.db, hub.registry.servers, raw);

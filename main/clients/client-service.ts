@@ -6,7 +6,7 @@ import type { ServerVariables } from '../env/server-secrets.ts';
 import { findTokenMatch } from '../gateway/tokens/token-crypto.ts';
 import type { Hub } from '../hub.ts';
 import type { Clock } from '../lib/clock.ts';
-import { isSwitchboardError, SwitchboardError } from '../lib/errors.ts';
+import { isSwitchboardError, SwitchboardError, errorMessage } from '../lib/errors.ts';
 import {
   createClientTokenRepository,
   type ClientTokenRepository,
@@ -608,5 +608,5 @@ function writeFailed(file: string, adapter: ClientAdapter, error: unknown): unkn
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -9,6 +9,7 @@ import { bearerHeader, type SwitchboardEntry } from './switchboard-entry.ts';
 import { detectEol, splitBom } from './text-format.ts';
 import { tomlKey, tomlString, type TomlItem } from './toml-scan.ts';
 import { appendTable, findTable, removeTable, type TableExtent } from './toml-table-edit.ts';
+import { errorMessage } from '../lib/errors.ts';
 
 /**
  * Codex: `[mcp_servers.NAME]` tables in `~/.codex/config.toml` (`$CODEX_HOME/config.toml` when set) and in a
@@ -267,7 +268,7 @@ function parseToml(text: string, source?: string): TomlTable {
         column: error.column,
       });
     }
-    throw unreadableConfig(source, `invalid TOML: ${error instanceof Error ? error.message : String(error)}`);
+    throw unreadableConfig(source, `invalid TOML: ${errorMessage(error)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
+import { errorMessage } from '../lib/errors.ts';
 
 /** app.*: what the About box and the vault banner show. */
 export function register(deps: IpcDeps): PartialHandlerTable {
@@ -21,7 +22,7 @@ export function register(deps: IpcDeps): PartialHandlerTable {
     } catch (error) {
       return {
         ok: false,
-        message: hub.redactor.redact(error instanceof Error ? error.message : String(error)),
+        message: hub.redactor.redact(errorMessage(error)),
       };
     }
   }

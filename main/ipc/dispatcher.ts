@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { commands, type CommandName } from '../../preload/contract/commands.ts';
 import type { ErrorInfo, Result } from '../../preload/contract/errors.ts';
 import { definitionIssues, formatIssuePath } from '../../preload/contract/server-definition.ts';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { HandlerTable } from './handler-types.ts';
@@ -90,7 +90,7 @@ export function toSafeErrorInfo(
       ...(details === undefined ? {} : { details }),
     };
   }
-  const message = redact(error instanceof Error ? error.message : String(error));
+  const message = redact(errorMessage(error));
   log.error('a command failed unexpectedly', { command, error: message });
   return { code: 'INTERNAL', message };
 }

@@ -1,6 +1,6 @@
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { classifyFailure } from '../gateway/core/call-outcome.ts';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { CallLogEntry } from '../registry/call-log-repository.ts';
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
 
@@ -50,7 +50,7 @@ export function register(deps: IpcDeps): PartialHandlerTable {
           errorCode,
         });
         if (error instanceof SwitchboardError) throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         throw new SwitchboardError(
           'UPSTREAM_ERROR',
           `${prefix} answered ${tool} with an error: ${message}`,

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import { exportDocument, importDocument } from '../registry/transfer.ts';
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
 
@@ -15,11 +15,9 @@ export function register(deps: IpcDeps): PartialHandlerTable {
       try {
         raw = JSON.parse(text);
       } catch (error) {
-        throw new SwitchboardError(
-          'VALIDATION',
-          `text: not JSON (${error instanceof Error ? error.message : String(error)})`,
-          { details: { issues: [{ path: ['text'], message: 'is not JSON' }] } },
-        );
+        throw new SwitchboardError('VALIDATION', `text: not JSON (${errorMessage(error)})`, {
+          details: { issues: [{ path: ['text'], message: 'is not JSON' }] },
+        });
       }
       const added = importDocument(registry.db, registry.servers, raw);
       if (added.length > 0) await services.serversChanged();

@@ -20,6 +20,11 @@ export function isSwitchboardError(error: unknown, code?: ErrorCode): error is S
   return error instanceof SwitchboardError && (code === undefined || error.code === code);
 }
 
+/** The message of anything thrown (an Error's message, or its string form). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Converts anything thrown into an ErrorInfo; unknown errors become INTERNAL with their message. */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof SwitchboardError) {
@@ -27,6 +32,6 @@ export function toErrorInfo(error: unknown): ErrorInfo {
       ? { code: error.code, message: error.message }
       : { code: error.code, message: error.message, details: error.details };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { code: 'INTERNAL', message };
 }

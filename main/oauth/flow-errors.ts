@@ -5,7 +5,7 @@ import {
   OAuthError,
   RegistrationRejectedError,
 } from '@modelcontextprotocol/client';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 
 /**
  * Turns whatever a sign-in step threw into a SwitchboardError a person can act on. SDK errors are mapped
@@ -40,6 +40,6 @@ export function toFlowError(prefix: string, error: unknown): SwitchboardError {
   }
   // Discovery errors (no protected-resource metadata, HTTP status of a metadata URL, …) carry no secrets;
   // they are still cut short, since some quote a URL given by the server.
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new SwitchboardError('OAUTH_ERROR', `Sign-in to "${prefix}" failed: ${message.slice(0, 300)}`);
 }

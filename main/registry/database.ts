@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../lib/clock.ts';
 import { systemClock } from '../lib/clock.ts';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { Migration } from './migration.ts';
@@ -121,7 +121,7 @@ export function dbErrorGuard(file: string): <T>(fn: () => T) => T {
 export function toDbError(error: unknown, file: string): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   const code = sqliteCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code.startsWith('SQLITE_READONLY')) {
     return new SwitchboardError('DB_READ_ONLY', `the database is read-only (${message}): ${file}`, {
       cause: error,

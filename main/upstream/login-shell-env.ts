@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../lib/errors.ts';
 
 /**
  * GUI apps on macOS and Linux do not inherit the PATH the user's shell builds (nvm, Homebrew, volta,
@@ -99,7 +100,7 @@ export async function resolveLoginShellEnv(options: ResolveOptions = {}): Promis
     if (!shellPath) throw new Error('login shell printed no PATH');
     return { path: mergePathLists(':', shellPath, fallbackPath), source: 'login-shell', shell };
   } catch (error) {
-    const problem = `could not read PATH from ${shell}: ${error instanceof Error ? error.message : String(error)}`;
+    const problem = `could not read PATH from ${shell}: ${errorMessage(error)}`;
     return { path: fallbackPath, source: 'process', shell, problem };
   }
 }

@@ -6,7 +6,7 @@ import {
   SdkHttpError,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 
 /**
  * Reading what went wrong talking to an upstream. The SDK reports transport and timeout trouble as SdkError
@@ -100,7 +100,7 @@ export function connectError(prefix: string, error: unknown): SwitchboardError {
     );
   }
   const status = httpStatusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (status === 401 || (error instanceof SdkError && error.code === SdkErrorCode.ClientHttpAuthentication)) {
     return new SwitchboardError(
       'NEEDS_AUTH',
@@ -177,7 +177,7 @@ export function requestFailure(prefix: string, error: unknown, context: RequestF
   }
   const converted = connectError(prefix, error);
   if (converted.code !== 'UPSTREAM_UNAVAILABLE') return converted;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new SwitchboardError('UPSTREAM_ERROR', `${prefix} failed: ${context.redact(message)}`, {
     cause: error,
   });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { KEY_BYTES, randomKey } from './aes-gcm.ts';
 import type { KeyProvider, KeyProviderKind, WrapContext } from './key-provider.ts';
@@ -173,5 +173,5 @@ function kinds(providers: readonly KeyProvider[]): KeyProviderKind[] {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

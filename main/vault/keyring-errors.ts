@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import { osKeyStoreName, PASSPHRASE_HINT } from './key-store-names.ts';
 
 /** The keyring-binding failure modes a person can do something different about. */
@@ -12,7 +12,7 @@ export type KeyringFailure = 'locked' | 'ambiguous' | 'unreachable';
  * "Platform failure: DBus error: Failed to connect to socket …" (no session bus, store pinned).
  */
 export function classifyKeyringError(error: unknown): { failure: KeyringFailure; reason: string } {
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = errorMessage(error);
   const reason =
     raw
       .replace(/^(Couldn't access platform storage|Platform failure):\s*(Secret Service:\s*)?/i, '')

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { SwitchboardError } from '../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 import type { Redactor } from '../lib/redactor.ts';
 import type { KeyProvider } from './key-provider.ts';
 import type { KeyringEntryFactory } from './keyring-key-provider.ts';
@@ -53,8 +53,7 @@ function explicitPassphrase(options: SelectKeyProvidersOptions): string | undefi
     try {
       text = (options.readFile ?? ((f) => fs.readFileSync(f, 'utf8')))(file);
     } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      const reason = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
       throw new SwitchboardError('USAGE', `Cannot read the vault passphrase file ${file} (${reason})`, {
         cause: error,
       });

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { SwitchboardError } from '../../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../../lib/errors.ts';
 import type { CallOutcome } from '../../registry/call-log-repository.ts';
 
 /**
@@ -59,5 +59,5 @@ export function toolErrorText(prefix: string, tool: string, error: unknown, canc
     }
   }
   if (error instanceof ProtocolError) return `${prefix} rejected the call to ${tool}: ${error.message}`;
-  return `Calling ${tool} on ${prefix} failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `Calling ${tool} on ${prefix} failed: ${errorMessage(error)}`;
 }

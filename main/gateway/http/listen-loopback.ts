@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SwitchboardError } from '../../lib/errors.ts';
+import { SwitchboardError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 
 export interface LoopbackListener {
@@ -45,7 +45,7 @@ export async function listenOnLoopback(
         throw error;
       }
       options.log.debug('not listening on ::1', {
-        reason: error instanceof Error ? error.message : String(error),
+        reason: errorMessage(error),
       });
     }
   }
