@@ -292,12 +292,13 @@ describe('connect and disconnect', () => {
     const broken = '{ "mcpServers": { "switchboard": ';
     write(userFile('cursor'), broken);
     const before = tokens.activeTokens();
+    // Thunks, so each promise is awaited as soon as it exists (no unhandled rejection in between).
     for (const attempt of [
-      service.connect('cursor'),
-      service.disconnect('cursor'),
-      service.printLink('cursor'),
+      () => service.connect('cursor'),
+      () => service.disconnect('cursor'),
+      () => service.printLink('cursor'),
     ]) {
-      const error = await caught(attempt);
+      const error = await caught(attempt());
       expect(isSwitchboardError(error, 'CLIENT_CONFIG_UNREADABLE')).toBe(true);
       expect((error as Error).message).toContain(userFile('cursor'));
     }
