@@ -71,7 +71,7 @@ export function resolveDefinition(
         transport: 'stdio',
         command: sub(def.command),
         args: def.args.map(sub),
-        ...(def.cwd === undefined ? {} : { cwd: sub(def.cwd) }),
+        cwd: def.cwd === undefined ? undefined : sub(def.cwd),
         env: { ...declared, ...explicit },
       },
     };

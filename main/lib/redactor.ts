@@ -1,9 +1,7 @@
+import { secretForms } from './secret-forms.ts';
+
 /** Placeholder written wherever a secret value was removed. */
 export const REDACTED = '[REDACTED]';
-
-// Secrets shorter than this are not redacted by value: replacing "1" or "ab" everywhere would shred logs
-// while hiding nothing worth hiding. Such values are still never logged on purpose.
-const MIN_SECRET_LENGTH = 4;
 
 // Credential shapes that must never reach a log even when we do not know the exact value.
 const CREDENTIAL_PATTERNS: RegExp[] = [
@@ -17,25 +15,37 @@ const CREDENTIAL_PATTERNS: RegExp[] = [
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private pattern: RegExp | null | undefined;
 
-  /** Remembers a secret value so every later `redact` removes it. */
+  /** Remembers a secret value so every later `redact` removes it, in every form it can take (secret-forms.ts). */
   add(value: string): void {
-    if (value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    if (secretForms(value).length === 0 || this.secrets.has(value)) return;
+    this.secrets.add(value);
+    this.pattern = undefined;
   }
 
   /** Forgets a secret value (after it was unset). */
   remove(value: string): void {
-    this.secrets.delete(value);
+    if (this.secrets.delete(value)) this.pattern = undefined;
   }
 
   /** Returns `text` with every known secret and credential-looking token replaced by [REDACTED]. */
   redact(text: string): string {
-    let out = text;
-    // Longest first, so a secret that contains another is removed whole.
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(secret).join(REDACTED);
-    }
+    const known = this.compiled();
+    let out = known === null ? text : text.replace(known, REDACTED);
     for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
     return out;
   }
+
+  /** One alternation of every form of every secret, longest first (a secret that contains another goes whole). */
+  private compiled(): RegExp | null {
+    if (this.pattern !== undefined) return this.pattern;
+    const forms = [...new Set([...this.secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    this.pattern = forms.length === 0 ? null : new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+    return this.pattern;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.ts';
 import { SwitchboardError } from '../lib/errors.ts';
-import type { ActiveToken, TokenSource } from '../gateway/tokens/token-verifier.ts';
-import { BRIDGE_CLIENT_NAME } from '../gateway/tokens/token-verifier.ts';
-import { generateToken, hashToken } from '../gateway/tokens/token-crypto.ts';
+import { BRIDGE_CLIENT_NAME, type ActiveToken, type TokenSource } from '../tokens/bearer.ts';
+import { generateToken, hashToken } from '../tokens/token-crypto.ts';
 import type { RegistryDatabase } from './database.ts';
 import { dbErrorGuard } from './database.ts';
 

@@ -130,6 +130,14 @@ export function toDbError(error: unknown, file: string): SwitchboardError {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return damagedError(file, message, error);
   }
+  if (code === 'SQLITE_BUSY_SNAPSHOT') {
+    // Not a wait that timed out: a read transaction tried to write after another process committed.
+    return new SwitchboardError(
+      'DB_ERROR',
+      `another process changed the database while this one was working on it: ${file}; try again`,
+      { cause: error },
+    );
+  }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new SwitchboardError(
       'DB_ERROR',

@@ -12,7 +12,7 @@ export const DEFAULT_HEALTH_HISTORY_KEEP = 50;
 /** Appends with `record` (dropping a server's results beyond the newest `keep`) and reads results back. */
 export interface HealthHistoryRepository extends HealthHistory {
   /** The newest `n` results of a server, newest first (empty for an unknown server). */
-  lastN(prefix: string, n: number): HealthRecord[];
+  lastN(serverId: number, n: number): HealthRecord[];
 }
 
 export interface HealthHistoryRepositoryDeps {
@@ -22,7 +22,7 @@ export interface HealthHistoryRepositoryDeps {
 }
 
 const RowSchema = z.object({
-  prefix: z.string().optional(),
+  server_id: z.number().int().optional(),
   status: z.string(),
   latency_ms: z.number().int().nullable(),
   error: z.string().nullable(),
@@ -39,7 +39,7 @@ export function createHealthHistoryRepository(
   const keep = Math.max(1, Math.floor(deps.keep ?? DEFAULT_HEALTH_HISTORY_KEEP));
   const log = deps.log ?? silentLogger;
 
-  const selectId = db.prepare('SELECT id FROM servers WHERE prefix = ?').pluck();
+  const exists = db.prepare('SELECT 1 FROM servers WHERE id = ?').pluck();
   const insert = db.prepare(
     `INSERT INTO health_history (server_id, status, latency_ms, error, error_code, checked_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -51,26 +51,23 @@ export function createHealthHistoryRepository(
      )`,
   );
   const selectLast = db.prepare(
-    `SELECT h.status, h.latency_ms, h.error, h.error_code, h.checked_at
-       FROM health_history h JOIN servers s ON s.id = h.server_id
-      WHERE s.prefix = ? ORDER BY h.id DESC LIMIT ?`,
+    `SELECT status, latency_ms, error, error_code, checked_at
+       FROM health_history WHERE server_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const selectLatest = db.prepare(
-    `SELECT s.prefix, h.status, h.latency_ms, h.error, h.error_code, h.checked_at
-       FROM health_history h JOIN servers s ON s.id = h.server_id
-      WHERE h.id IN (SELECT max(id) FROM health_history GROUP BY server_id)`,
+    `SELECT server_id, status, latency_ms, error, error_code, checked_at
+       FROM health_history WHERE id IN (SELECT max(id) FROM health_history GROUP BY server_id)`,
   );
 
   const guarded = dbErrorGuard(database.file);
 
   return {
-    record(prefix, record) {
+    record(serverId, record) {
       database.assertWritable();
       return guarded(() =>
         db
           .transaction(() => {
-            const serverId = selectId.get(prefix);
-            if (serverId === undefined) return false;
+            if (exists.get(serverId) === undefined) return false;
             insert.run(
               serverId,
               record.status,
@@ -86,18 +83,18 @@ export function createHealthHistoryRepository(
       );
     },
 
-    lastN(prefix, n) {
+    lastN(serverId, n) {
       const limit = Math.max(0, Math.floor(n));
       if (limit === 0) return [];
-      return guarded(() => selectLast.all(prefix, limit)).flatMap((raw) => toRecord(raw, log) ?? []);
+      return guarded(() => selectLast.all(serverId, limit)).flatMap((raw) => toRecord(raw, log) ?? []);
     },
 
     latestPerServer() {
-      const latest: Record<string, HealthRecord> = {};
+      const latest = new Map<number, HealthRecord>();
       for (const raw of guarded(() => selectLatest.all())) {
         const record = toRecord(raw, log);
-        const prefix = (raw as { prefix?: unknown }).prefix;
-        if (record && typeof prefix === 'string') latest[prefix] = record;
+        const serverId = (raw as { server_id?: unknown }).server_id;
+        if (record && typeof serverId === 'number') latest.set(serverId, record);
       }
       return latest;
     },

@@ -13,6 +13,7 @@ import {
   formatIssuePath,
   ServerDefinitionSchema,
 } from '../../preload/contract/server-definition.ts';
+import { invalid, parseDefinition } from './definition-input.ts';
 import { createChangeStamp } from './change-stamp.ts';
 import type { RegistryDatabase } from './database.ts';
 import { toDbError } from './database.ts';
@@ -57,6 +58,10 @@ export interface ServerRepository {
   unsetEnvValue(prefix: string, name: string): boolean;
   /** The stored non-secret values of a server, by variable name. */
   listEnvValues(prefix: string): Record<string, string>;
+  /** The same by server id (empty for an id that no longer exists). */
+  listEnvValuesById(serverId: number): Record<string, string>;
+  /** The server with this id, or undefined. */
+  findById(serverId: number): StoredServer | undefined;
 }
 
 /** Longest value accepted for a non-secret variable (matches the definition's `env` value limit). */
@@ -127,6 +132,10 @@ export function createServerRepository(
     return read(() => db.transaction(fn).immediate());
   };
 
+  const envValuesOf = (serverId: number): Record<string, string> => {
+    const rows = EnvValueRowsSchema.parse(selectEnv.all(serverId));
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  };
   const rowOf = (prefix: string): ServerRow | undefined => {
     const raw = selectOne.get(prefix);
     return raw === undefined ? undefined : parseServerRow(raw);
@@ -279,24 +288,23 @@ export function createServerRepository(
     },
 
     listEnvValues(prefix) {
-      return read(() => {
-        const rows = EnvValueRowsSchema.parse(selectEnv.all(requireId(prefix)));
-        return Object.fromEntries(rows.map((r) => [r.name, r.value]));
-      });
+      return read(() => envValuesOf(requireId(prefix)));
+    },
+
+    listEnvValuesById(serverId) {
+      return read(() => envValuesOf(serverId));
+    },
+
+    findById(serverId) {
+      return listWithProblems().servers.find((s) => s.id === serverId);
     },
   };
 }
 
 /** The definition part of a stored server (drops bookkeeping), e.g. to edit it and pass it to update(). */
 export function toDefinition(server: StoredServer): ServerDefinition {
-  const { createdAt: _createdAt, updatedAt: _updatedAt, ...definition } = server;
+  const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...definition } = server;
   return definition as ServerDefinition;
-}
-
-function parseDefinition(input: unknown): ServerDefinition {
-  const parsed = ServerDefinitionSchema.safeParse(input);
-  if (!parsed.success) throw invalid('server definition', definitionIssues(parsed.error));
-  return parsed.data;
 }
 
 /** prefix and enabled are columns; keeping them out of the JSON leaves one source of truth for each. */
@@ -351,7 +359,7 @@ function readServer(row: ServerRow): ReadResult {
   return {
     ok: true,
     id: row.id,
-    server: { ...parsed.data, createdAt: row.created_at, updatedAt: row.updated_at },
+    server: { ...parsed.data, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at },
   };
 }
 
@@ -362,13 +370,6 @@ function unreadable(prefix: string, lines: string[], issues: DefinitionIssue[]):
       `remove it with "switchboard server remove ${prefix}" and add it again`,
     { details: { prefix, issues } },
   );
-}
-
-function invalid(what: string, issues: DefinitionIssue[]): SwitchboardError {
-  const lines = issues.map((i) => `  ${formatIssuePath(i.path)}: ${i.message}`);
-  return new SwitchboardError('VALIDATION', `${what} is invalid:\n${lines.join('\n')}`, {
-    details: { issues },
-  });
 }
 
 function notFound(prefix: string): SwitchboardError {

@@ -32,6 +32,18 @@ export const SETTINGS = {
       .max(3600, 'must be at most an hour'),
     default: 60,
   },
+  /**
+   * Seconds after the hub starts during which a client's listing waits for servers it has never listed (many
+   * clients list tools once, right after connecting); 0 answers at once with what is known. Read at start.
+   */
+  'gateway.firstListWaitSeconds': {
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 (do not wait) or more')
+      .max(60, 'must be at most 60'),
+    default: 5,
+  },
   /** Seconds a stdio server may sit without calls before it is stopped; 0 keeps them running. */
   'upstream.idleTimeoutSeconds': {
     schema: z
@@ -59,6 +71,11 @@ export const SETTINGS = {
       .max(86_400, 'must be at most a day'),
     default: 120,
   },
+  /**
+   * Paused: the gateway keeps listening (the window, OAuth callbacks and `resume` keep working) but refuses
+   * every MCP request with a clear error until resumed. Kept across restarts: it is the person's choice.
+   */
+  'gateway.paused': { schema: z.boolean({ error: 'must be true or false' }), default: false },
   /** Wake idle-stopped stdio servers just to check their health. */
   'health.probeIdleServers': { schema: z.boolean({ error: 'must be true or false' }), default: false },
   /** Desktop notification when a server turns unhealthy or needs attention. */

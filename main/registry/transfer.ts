@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { StoredServer } from '../../preload/contract/server-definition.ts';
 import { SwitchboardError } from '../lib/errors.ts';
-import type { RegistryDatabase } from './database.ts';
 import { toDefinition, type ServerRepository } from './server-repository.ts';
 
 /** The export file format: definitions only. Secret VALUES never leave the vault; specs say what is needed. */
@@ -24,32 +23,25 @@ export function exportDocument(servers: StoredServer[]) {
 }
 
 /**
- * Imports every definition of an export document in ONE transaction: if any definition is invalid or its
- * prefix is taken, nothing is written and the error names the entry and field.
+ * Adds every definition of an export document; run it in ONE transaction (`registry.write`): if any
+ * definition is invalid or its prefix is taken, nothing is written and the error names the entry and field.
  */
-export function importDocument(
-  db: RegistryDatabase,
-  servers: ServerRepository,
-  raw: unknown,
-): StoredServer[] {
+export function importDocument(servers: ServerRepository, raw: unknown): StoredServer[] {
   const parsed = ExportDocumentSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
     throw new SwitchboardError('VALIDATION', `not a valid export file:\n${lines.join('\n')}`);
   }
-  const importAll = db.connection.transaction((entries: unknown[]) =>
-    entries.map((entry, index) => {
-      try {
-        return servers.add(entry);
-      } catch (error) {
-        if (error instanceof SwitchboardError) {
-          throw new SwitchboardError(error.code, `servers[${index}]: ${error.message}`, {
-            details: error.details,
-          });
-        }
-        throw error;
+  return parsed.data.servers.map((entry, index) => {
+    try {
+      return servers.add(entry);
+    } catch (error) {
+      if (error instanceof SwitchboardError) {
+        throw new SwitchboardError(error.code, `servers[${index}]: ${error.message}`, {
+          details: error.details,
+        });
       }
-    }),
-  );
-  return importAll(parsed.data.servers);
+      throw error;
+    }
+  });
 }

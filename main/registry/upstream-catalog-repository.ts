@@ -38,18 +38,23 @@ export interface CatalogRecord extends UpstreamCatalog {
 }
 
 export interface StoredCatalog extends CatalogRecord {
+  serverId: number;
   prefix: string;
 }
 
+/**
+ * Keyed by server id, not prefix: a fetch that finishes after its server was removed (and the prefix
+ * reused) must not file its tools under the newcomer.
+ */
 export interface UpstreamCatalogRepository {
-  /** The catalog of `prefix`, or undefined when it was never fetched (or the server does not exist). */
-  get(prefix: string): StoredCatalog | undefined;
+  /** The catalog of the server, or undefined when it was never fetched (or the server does not exist). */
+  get(serverId: number): StoredCatalog | undefined;
   /** Every stored catalog, by prefix; unreadable rows are skipped with a warning. */
   list(): StoredCatalog[];
-  /** Replaces the catalog of `prefix`; a no-op when the server no longer exists (it was removed meanwhile). */
-  save(prefix: string, record: CatalogRecord): void;
-  /** Forgets the catalog of `prefix`. */
-  remove(prefix: string): void;
+  /** Replaces the server's catalog; a no-op when the server no longer exists (it was removed meanwhile). */
+  save(serverId: number, record: CatalogRecord): void;
+  /** Forgets the server's catalog. */
+  remove(serverId: number): void;
 }
 
 export interface UpstreamCatalogRepositoryDeps {
@@ -64,6 +69,7 @@ const TemplateList = z.array(z.looseObject({ uriTemplate: z.string(), name: z.st
 const JsonObject = z.record(z.string(), z.unknown());
 
 const RowSchema = z.object({
+  server_id: z.number().int(),
   prefix: z.string(),
   definition_hash: z.string(),
   era: z.enum(['legacy', 'modern']).nullable(),
@@ -81,7 +87,7 @@ const RowSchema = z.object({
   refreshed_at: z.string(),
 });
 
-const COLUMNS = `s.prefix, c.definition_hash, c.era, c.wire, c.protocol_version, c.discover, c.era_checked_at, c.capabilities,
+const COLUMNS = `c.server_id, s.prefix, c.definition_hash, c.era, c.wire, c.protocol_version, c.discover, c.era_checked_at, c.capabilities,
   c.server_info, c.instructions, c.tools, c.prompts, c.resources, c.resource_templates, c.refreshed_at`;
 
 /** The cached upstream catalogs over an open RegistryDatabase. */
@@ -92,7 +98,7 @@ export function createUpstreamCatalogRepository(
   const db = database.connection;
   const log = deps.log ?? silentLogger;
   const selectOne = db.prepare(
-    `SELECT ${COLUMNS} FROM upstream_catalog c JOIN servers s ON s.id = c.server_id WHERE s.prefix = ?`,
+    `SELECT ${COLUMNS} FROM upstream_catalog c JOIN servers s ON s.id = c.server_id WHERE c.server_id = ?`,
   );
   const selectAll = db.prepare(
     `SELECT ${COLUMNS} FROM upstream_catalog c JOIN servers s ON s.id = c.server_id ORDER BY s.prefix`,
@@ -101,15 +107,13 @@ export function createUpstreamCatalogRepository(
     INSERT INTO upstream_catalog (server_id, definition_hash, era, wire, protocol_version, discover, era_checked_at,
       capabilities, server_info, instructions, tools, prompts, resources, resource_templates, refreshed_at)
     SELECT id, @definitionHash, @era, @wire, @protocolVersion, @discover, @eraCheckedAt, @capabilities, @serverInfo,
-      @instructions, @tools, @prompts, @resources, @resourceTemplates, @refreshedAt FROM servers WHERE prefix = @prefix
+      @instructions, @tools, @prompts, @resources, @resourceTemplates, @refreshedAt FROM servers WHERE id = @serverId
     ON CONFLICT (server_id) DO UPDATE SET definition_hash = excluded.definition_hash, era = excluded.era,
       wire = excluded.wire, protocol_version = excluded.protocol_version, discover = excluded.discover,
       era_checked_at = excluded.era_checked_at, capabilities = excluded.capabilities, server_info = excluded.server_info,
       instructions = excluded.instructions, tools = excluded.tools, prompts = excluded.prompts,
       resources = excluded.resources, resource_templates = excluded.resource_templates, refreshed_at = excluded.refreshed_at`);
-  const deleteOne = db.prepare(
-    'DELETE FROM upstream_catalog WHERE server_id = (SELECT id FROM servers WHERE prefix = ?)',
-  );
+  const deleteOne = db.prepare('DELETE FROM upstream_catalog WHERE server_id = ?');
 
   const guarded = dbErrorGuard(database.file);
 
@@ -126,8 +130,8 @@ export function createUpstreamCatalogRepository(
   };
 
   return {
-    get(prefix) {
-      const raw = guarded(() => selectOne.get(prefix));
+    get(serverId) {
+      const raw = guarded(() => selectOne.get(serverId));
       return raw === undefined ? undefined : readRow(raw);
     },
     list() {
@@ -135,12 +139,12 @@ export function createUpstreamCatalogRepository(
         .map(readRow)
         .filter((r): r is StoredCatalog => r !== undefined);
     },
-    save(prefix, record) {
+    save(serverId, record) {
       database.assertWritable();
       const iso = (ms: number) => new Date(ms).toISOString();
       guarded(() =>
         upsert.run({
-          prefix,
+          serverId,
           definitionHash: record.definitionHash,
           era: record.era?.era ?? null,
           wire: record.era?.wire ?? null,
@@ -158,9 +162,9 @@ export function createUpstreamCatalogRepository(
         }),
       );
     },
-    remove(prefix) {
+    remove(serverId) {
       database.assertWritable();
-      guarded(() => deleteOne.run(prefix));
+      guarded(() => deleteOne.run(serverId));
     },
   };
 }
@@ -173,8 +177,8 @@ function parseRow(raw: unknown): StoredCatalog {
       : {
           era: row.era,
           wire: row.wire,
-          ...(row.protocol_version === null ? {} : { protocolVersion: row.protocol_version }),
-          ...(row.discover === null ? {} : { discover: JsonObject.parse(JSON.parse(row.discover)) }),
+          protocolVersion: row.protocol_version ?? undefined,
+          discover: row.discover === null ? undefined : JsonObject.parse(JSON.parse(row.discover)),
           checkedAt: row.era_checked_at === null ? 0 : Date.parse(row.era_checked_at),
         };
   const serverInfo =
@@ -182,12 +186,13 @@ function parseRow(raw: unknown): StoredCatalog {
       ? undefined
       : (JsonObject.parse(JSON.parse(row.server_info)) as UpstreamCatalog['serverInfo']);
   return {
+    serverId: row.server_id,
     prefix: row.prefix,
     definitionHash: row.definition_hash,
-    ...(era === undefined ? {} : { era }),
+    era,
     capabilities: JsonObject.parse(JSON.parse(row.capabilities)),
-    ...(serverInfo === undefined ? {} : { serverInfo }),
-    ...(row.instructions === null ? {} : { instructions: row.instructions }),
+    serverInfo,
+    instructions: row.instructions ?? undefined,
     tools: NamedList.parse(JSON.parse(row.tools)) as Tool[],
     prompts: NamedList.parse(JSON.parse(row.prompts)) as Prompt[],
     resources: ResourceList.parse(JSON.parse(row.resources)) as Resource[],

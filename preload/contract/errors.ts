@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'OAUTH_ERROR',
   'CLIENT_CONFIG_UNREADABLE',
+  'DATA_DIR_UNSAFE',
   'INTERNAL',
 ] as const;
 

@@ -9,6 +9,15 @@ export const events = {
   'activity.appended': z.object({ count: z.number().int() }),
   'auth.changed': z.object({ prefix: z.string() }),
   'gateway.changed': GatewayStatusSchema,
+  /** A profile was created, edited or removed, or a client moved to another profile. */
+  'profiles.changed': z.object({}),
+  /** Progress of a `tools.call` started with a `callId` (what the upstream reported; message redacted). */
+  'tools.progress': z.object({
+    callId: z.string(),
+    progress: z.number(),
+    total: z.number().optional(),
+    message: z.string().optional(),
+  }),
 } as const;
 
 export type Events = typeof events;

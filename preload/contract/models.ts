@@ -48,8 +48,29 @@ export const AuthStatusSchema = z.object({
   connectedAt: Timestamp.optional(),
   scopes: z.array(z.string()),
   requiredScopes: z.array(z.string()).optional(),
+  /** Defined without authentication, but it answered 401 naming its authorization server: offer Connect. */
+  discovered: z.boolean().optional(),
 });
 export type AuthStatus = z.infer<typeof AuthStatusSchema>;
+
+/**
+ * A Connect the window started (`auth.start`), while it waits and once it ended. `authorizationUrl` is the
+ * sign-in page for the person to open — it carries `state` and a PKCE challenge, no secret — and is only
+ * present while `waiting`; it is shown in the window, never logged.
+ */
+export const ConnectAttemptSchema = z.object({
+  prefix: z.string(),
+  state: z.enum(['starting', 'waiting', 'connected', 'failed', 'cancelled', 'timed_out']),
+  startedAt: Timestamp,
+  authorizationUrl: z.string().optional(),
+  /** Whether the system browser was asked to open the page (desktop); the web window shows the link. */
+  opened: z.boolean().optional(),
+  /** When a waiting sign-in times out. */
+  expiresAt: Timestamp.optional(),
+  status: AuthStatusSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type ConnectAttempt = z.infer<typeof ConnectAttemptSchema>;
 
 export const VariableStateSchema = z.object({
   name: z.string(),
@@ -58,10 +79,14 @@ export const VariableStateSchema = z.object({
   secret: z.boolean(),
   isSet: z.boolean(),
   hasDefault: z.boolean(),
+  /** The stored value of a PLAIN (non-secret) variable, so people can see what they set; never for a secret. */
+  value: z.string().optional(),
 });
 export type VariableState = z.infer<typeof VariableStateSchema>;
 
 export const ServerSummarySchema = z.object({
+  /** The server's identity: stable across renames, never reused. */
+  id: z.number().int(),
   prefix: z.string(),
   name: z.string(),
   transport: z.enum(['stdio', 'http', 'sse']),
@@ -99,8 +124,21 @@ export const ServerDetailSchema = z.object({
 });
 export type ServerDetail = z.infer<typeof ServerDetailSchema>;
 
-export const CALL_OUTCOMES = ['ok', 'tool_error', 'error', 'timeout', 'cancelled'] as const;
+/** How a call ended (the call log's own list: main/registry/call-log-repository.ts). */
+export const CALL_OUTCOMES = [
+  'ok',
+  'tool_error',
+  'error',
+  'timeout',
+  'cancelled',
+  'unavailable',
+  'needs_config',
+] as const;
 export const CallOutcomeSchema = z.enum(CALL_OUTCOMES);
+
+/** What the leak guard found in a call: a kind (`vault-secret`, `aws-access-key`…) and how often — never a value. */
+export const CallFindingSchema = z.object({ kind: z.string(), count: z.number().int() });
+export type CallFinding = z.infer<typeof CallFindingSchema>;
 
 export const ActivityRowSchema = z.object({
   id: z.number().int(),
@@ -111,14 +149,26 @@ export const ActivityRowSchema = z.object({
   durationMs: z.number(),
   outcome: z.string(),
   errorCode: z.string().nullable(),
+  /** The leak guard's finds in this call (absent: none). */
+  findings: z.array(CallFindingSchema).optional(),
 });
 export type ActivityRow = z.infer<typeof ActivityRowSchema>;
 
+/** A whole number between min and max, with messages a person reads under the field (not zod's own). */
+function wholeNumber(min: number, max: number, unit = '') {
+  const range = `${min.toLocaleString('en')}${unit} to ${max.toLocaleString('en')}${unit}`;
+  return z
+    .number({ error: () => `Enter a number from ${range}` })
+    .int({ error: () => 'Enter a whole number' })
+    .min(min, { error: () => `Must be at least ${min.toLocaleString('en')}${unit}` })
+    .max(max, { error: () => `Must be at most ${max.toLocaleString('en')}${unit}` });
+}
+
 export const SettingsSchema = z.object({
-  port: z.number().int().min(1024).max(65535),
-  idleTimeoutSeconds: z.number().int().min(0).max(604_800),
-  callLogRetentionDays: z.number().int().min(1).max(3650),
-  healthIntervalSeconds: z.number().int().min(10).max(86_400),
+  port: wholeNumber(1024, 65535),
+  idleTimeoutSeconds: wholeNumber(0, 604_800, ' s'),
+  callLogRetentionDays: wholeNumber(1, 3650, ' days'),
+  healthIntervalSeconds: wholeNumber(10, 86_400, ' s'),
   probeIdleServers: z.boolean(),
   notifications: z.boolean(),
   launchAtLogin: z.boolean(),
@@ -138,7 +188,7 @@ export const AiClientSchema = z.object({
   detected: z.boolean(),
   configPath: z.string().nullable(),
   supportsHttp: z.boolean(),
-  entry: z.enum(['absent', 'current', 'outdated', 'unreadable']),
+  entry: z.enum(['absent', 'current', 'outdated', 'unreadable', 'conflict']),
   problem: z.string().optional(),
   restartHint: z.string(),
   /** A one-click install link (Cursor, VS Code), when the client offers one. */
@@ -182,11 +232,15 @@ export const CatalogEntrySchema = z.object({
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
 
 export const GatewayStatusSchema = z.object({
-  running: z.boolean(),
-  paused: z.boolean(),
+  /** `paused`: listening, but every MCP request is refused until resumed; `stopped`: no hub listens. */
+  state: z.enum(['running', 'paused', 'stopped']),
+  /** Where AI clients reach it: the port it listens on, or the configured one when stopped. */
   url: z.string(),
   port: z.number().int(),
-  sessions: z.number().int(),
+  /** The `gateway.port` setting (what `connect` writes into clients' files). */
+  configuredPort: z.number().int(),
+  /** Open MCP sessions and streams; null when another process runs the hub (not known here). */
+  sessions: z.number().int().nullable(),
 });
 export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;
 
@@ -195,5 +249,112 @@ export const ToolCallResultSchema = z.object({
   content: z.array(z.record(z.string(), z.unknown())),
   structuredContent: z.record(z.string(), z.unknown()).optional(),
   durationMs: z.number(),
+  /** True when the call ended because it was cancelled (`tools.cancel`). */
+  cancelled: z.boolean().optional(),
 });
 export type ToolCallResult = z.infer<typeof ToolCallResultSchema>;
+
+/**
+ * A tool withheld from clients because its definition changed since it was approved, or because it is new
+ * (pinned tool definitions, issue 14). `hash` names the offered definition: approving with it pins exactly that.
+ */
+export const PendingToolChangeSchema = z.object({
+  prefix: z.string(),
+  serverId: z.number().int(),
+  tool: z.string(),
+  kind: z.enum(['changed', 'new']),
+  hash: z.string(),
+  /** The approved definition (pretty JSON), null for a new tool. */
+  before: z.string().nullable(),
+  /** The definition the server offers now (pretty JSON). */
+  after: z.string(),
+  /** Word-level diff from `before` to `after`. */
+  diff: z.array(z.object({ op: z.enum(['same', 'added', 'removed']), text: z.string() })),
+  /** Top-level fields that differ (`description`, `inputSchema`…). */
+  fields: z.array(z.string()),
+});
+export type PendingToolChange = z.infer<typeof PendingToolChangeSchema>;
+
+/** A server's guard policies, defaults applied. */
+export const ServerPoliciesSchema = z.object({
+  toolChanges: z.enum(['approve-changes', 'approve-new-only', 'trust']),
+  leakGuard: z.enum(['redact', 'block', 'off']),
+});
+export type ServerPolicies = z.infer<typeof ServerPoliciesSchema>;
+
+// ---- Profiles and tool search mode (issue 13) ----
+
+export const ToolModeSchema = z.enum(['full', 'search', 'auto']);
+export const ProfileToolRuleSchema = z.enum(['in', 'out', 'listed']);
+export const ProfileBudgetSchema = z.object({
+  tools: z.number().int().min(1).max(10_000_000),
+  tokens: z.number().int().min(1).max(10_000_000),
+});
+
+/** What a client of a profile receives from tools/list on /mcp, estimated from the cached catalogs. */
+export const ProfileListingSchema = z.object({
+  /** Tools in the profile (callable). */
+  tools: z.number().int(),
+  /** Estimated tokens of the full listing of those tools. */
+  fullTokens: z.number().int(),
+  /** How they are offered now: every tool listed, or the search meta-tools (+ the always-listed ones). */
+  mode: z.enum(['full', 'search']),
+  reason: z.string(),
+  /** Entries of tools/list and their estimated tokens, as offered now. */
+  listed: z.number().int(),
+  listedTokens: z.number().int(),
+});
+
+export const ProfileSummarySchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  isDefault: z.boolean(),
+  /** Servers without a rule of their own (servers added later too). */
+  others: z.enum(['in', 'out']),
+  toolMode: ToolModeSchema,
+  budget: ProfileBudgetSchema,
+  /** Clients bound to it (the default: every client not bound elsewhere is listed too). */
+  clients: z.array(z.string()),
+  listing: ProfileListingSchema,
+});
+export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
+
+export const ProfileServerSchema = z.object({
+  prefix: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  /** The server's own rule (null: follows `others`). */
+  rule: z.boolean().nullable(),
+  /** The whole server is in. */
+  included: z.boolean(),
+  /** False while the hub has never seen the server's tools. */
+  toolsKnown: z.boolean(),
+  tools: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string().optional(),
+      description: z.string().optional(),
+      /** The tool's own rule (null: follows its server). */
+      rule: ProfileToolRuleSchema.nullable(),
+      included: z.boolean(),
+      alwaysListed: z.boolean(),
+    }),
+  ),
+});
+export type ProfileServer = z.infer<typeof ProfileServerSchema>;
+
+export const ProfileDetailSchema = ProfileSummarySchema.extend({ servers: z.array(ProfileServerSchema) });
+export type ProfileDetail = z.infer<typeof ProfileDetailSchema>;
+
+/** One client (a client token, or the stdio bridge) and the profile it uses. */
+export const ClientProfileSchema = z.object({
+  /** What `profile use` takes: the token's name, or "bridge". */
+  client: z.string(),
+  label: z.string(),
+  profile: z.string(),
+  /** Entries its tools/list on /mcp holds now, and the tools it can call. */
+  listed: z.number().int(),
+  tools: z.number().int(),
+  mode: z.enum(['full', 'search']),
+});
+export type ClientProfile = z.infer<typeof ClientProfileSchema>;

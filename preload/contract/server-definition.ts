@@ -87,6 +87,24 @@ function unknownFieldError(issue: { code?: string }) {
 
 const absolutePathPattern = /^(\/|[A-Za-z]:[\\/]|\\\\|\$\{)/;
 
+/**
+ * What happens when a server's tools differ from the definitions pinned when they were first seen (issue 14):
+ * `approve-changes` (default) withholds changed and new tools until a person approves them, `approve-new-only`
+ * withholds only new tools (changed ones are re-pinned as they come), `trust` withholds nothing.
+ */
+export const TOOL_CHANGE_POLICIES = ['approve-changes', 'approve-new-only', 'trust'] as const;
+export type ToolChangePolicy = (typeof TOOL_CHANGE_POLICIES)[number];
+export const DEFAULT_TOOL_CHANGE_POLICY: ToolChangePolicy = 'approve-changes';
+
+/**
+ * What the secret-leak guard does with a vault secret or a known credential format in this server's traffic:
+ * `redact` (default) replaces it with a marker naming its kind, `block` answers an isError result instead,
+ * `off` lets it through.
+ */
+export const LEAK_GUARD_POLICIES = ['redact', 'block', 'off'] as const;
+export type LeakGuardPolicy = (typeof LEAK_GUARD_POLICIES)[number];
+export const DEFAULT_LEAK_GUARD_POLICY: LeakGuardPolicy = 'redact';
+
 const common = {
   prefix: PrefixSchema,
   name: requiredString().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
@@ -95,6 +113,12 @@ const common = {
   /** Keep a stdio server running even when idle (skips idle stop). */
   keepRunning: z.boolean().default(false),
   envVars: z.array(EnvVarSpecSchema).max(100).default([]),
+  // Optional without a zod default: rows stored before these fields existed read as they were, and every
+  // reader applies the default (DEFAULT_TOOL_CHANGE_POLICY, DEFAULT_LEAK_GUARD_POLICY) itself.
+  toolChanges: z
+    .enum(TOOL_CHANGE_POLICIES, { error: () => 'must be "approve-changes", "approve-new-only" or "trust"' })
+    .optional(),
+  leakGuard: z.enum(LEAK_GUARD_POLICIES, { error: () => 'must be "redact", "block" or "off"' }).optional(),
 };
 
 export const StdioServerSchema = z.strictObject(
@@ -244,7 +268,7 @@ export const ServerDefinitionSchema = z
           ctx.addIssue({
             code: 'custom',
             path,
-            message: `references \${${ref}}, which is not a declared variable (add it under envVars)`,
+            message: `uses \${${ref}}, but no variable ${ref} is declared: declare it as a variable of this server`,
           });
         }
       }
@@ -259,7 +283,12 @@ export type EnvVarSpec = z.output<typeof EnvVarSpecSchema>;
 export type Transport = ServerDefinition['transport'];
 
 /** A stored definition: what was validated plus bookkeeping. */
-export type StoredServer = ServerDefinition & { createdAt: string; updatedAt: string };
+/**
+ * A server as the registry holds it. `id` is its identity: stable across renames and never reused, so
+ * everything that belongs to a server (secrets, OAuth grants, catalog, switches, history) is keyed by it;
+ * `prefix` is only the name people and clients use.
+ */
+export type StoredServer = ServerDefinition & { id: number; createdAt: string; updatedAt: string };
 
 /** Every string field of a definition that may contain `${NAME}` references, with its path. */
 export function templatedFields(def: ServerDefinition): { path: (string | number)[]; value: string }[] {

@@ -3,13 +3,13 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { GatewayCore, GatewayScope, ProtocolEra } from '../../main/gateway/gateway-core.ts';
 import { silentLogger } from '../../main/lib/logger.ts';
 import type { Logger } from '../../main/lib/logger.ts';
-import { generateToken, hashToken } from '../../main/gateway/tokens/token-crypto.ts';
-import type { ActiveToken, TokenSource } from '../../main/gateway/tokens/token-verifier.ts';
-import { createTokenVerifier } from '../../main/gateway/tokens/token-verifier.ts';
+import { generateToken, hashToken } from '../../main/tokens/token-crypto.ts';
+import type { ActiveToken, TokenSource } from '../../main/tokens/bearer.ts';
+import { createTokenVerifier } from '../../main/gateway/http/token-verifier.ts';
 import type { GatewayServerOptions, RunningGateway } from '../../main/gateway/http/start-gateway-server.ts';
 import { startGatewayServer } from '../../main/gateway/http/start-gateway-server.ts';
 import { gatewayInfoPath } from '../../main/gateway/http/gateway-info-file.ts';
-import { ensureBridgeToken } from '../../main/gateway/tokens/bridge-token.ts';
+import { ensureBridgeToken } from '../../main/tokens/bridge-token.ts';
 
 /**
  * A small FAKE GatewayCore (the real one lives in main/gateway/core): one "server" per known prefix, each
@@ -48,6 +48,9 @@ export function createFakeCore(
     created: { legacy: 0, modern: 0 },
     closed: 0,
     aborted: 0,
+    async callTool() {
+      throw new Error('the fake core serves MCP sessions only');
+    },
     createServer(scope: GatewayScope, era: ProtocolEra) {
       core.created[era] += 1;
       const fixture = scope.kind === 'server' ? fixtures[scope.prefix] : undefined;

@@ -6,6 +6,9 @@ import { migration as callLog } from './004-call-log.ts';
 import { migration as clientTokens } from './005-client-tokens.ts';
 import { migration as healthHistory } from './006-health-history.ts';
 import { migration as toolSettings } from './007-tool-settings.ts';
+import { migration as serverIdentity } from './008-server-identity.ts';
+import { migration as toolPins } from './009-tool-pins.ts';
+import { migration as profiles } from './010-profiles.ts';
 
 /** Every migration this app knows, oldest first. Append only; the migrator checks the numbering. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   clientTokens,
   healthHistory,
   toolSettings,
+  serverIdentity,
+  toolPins,
+  profiles,
 ];

@@ -18,6 +18,45 @@ describe('CLI server management and exit codes', () => {
   afterAll(() => data?.cleanup());
   const cli = (args: string[]) => runCli(data.dir, args, { env });
 
+  // Issue 12.3 / 12.10: the process list is readable by every local user; a definition stores env in plain text.
+  it('warns about a secret passed in args, and refuses a literal credential in --env without echoing it', async () => {
+    const inArgs = await cli([
+      'server',
+      'add',
+      'redis',
+      '--secret-var',
+      'REDIS_URL',
+      '--',
+      'npx',
+      '-y',
+      'redis-mcp',
+      '--url',
+      '${REDIS_URL}',
+    ]);
+    expect(inArgs.code, inArgs.stderr).toBe(0);
+    expect(inArgs.stderr).toMatch(/REDIS_URL is a secret used in the command's arguments/);
+    expect(inArgs.stderr).toMatch(/process list/);
+
+    const token = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
+    const literal = await cli([
+      'server',
+      'add',
+      'gh',
+      '--env',
+      `GITHUB_TOKEN=${token}`,
+      '--',
+      'npx',
+      '-y',
+      'gh',
+    ]);
+    expect(literal.code).toBe(EXIT.validation);
+    expect(literal.stderr).toMatch(/env\.GITHUB_TOKEN: looks like a credential/);
+    expect(literal.stderr).toMatch(/switchboard secret set gh GITHUB_TOKEN/);
+    expect(literal.stderr + literal.stdout).not.toContain(token);
+    expect((await cli(['server', 'list'])).stdout).not.toMatch(/\bgh\b/);
+    expect((await cli(['server', 'remove', 'redis'])).code).toBe(0);
+  });
+
   it('adds stdio and remote servers and shows them', async () => {
     const add = await cli([
       'server',

@@ -41,6 +41,7 @@ describe('round trip', () => {
   it('adds a stdio server with defaults filled and timestamps from the clock', () => {
     const stored = servers.add(stdioDefinition('files'));
     expect(stored).toEqual({
+      id: 1,
       prefix: 'files',
       name: 'Server files',
       transport: 'stdio',
@@ -293,6 +294,26 @@ describe('invalid definitions', () => {
     ['enabled not a boolean', stdioDefinition('files', { enabled: 'yes' }), 'enabled'],
     ['args not an array', stdioDefinition('files', { args: '--root /' }), 'args'],
     ['not an object', null, '(definition)', 'must be an object'],
+    // Issue 12 item 10 / item 3: a credential written straight into the definition is stored in plain text,
+    // exported, and (in args) shown by `ps` to every local user.
+    [
+      'a GitHub token as an env value',
+      stdioDefinition('files', { env: { GITHUB_TOKEN: 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8' } }),
+      'env.GITHUB_TOKEN',
+      'secret set files GITHUB_TOKEN',
+    ],
+    [
+      'a database URL with a password in args',
+      stdioDefinition('files', { args: ['--url', 'redis://user:hunter22@localhost:6379/0'] }),
+      'args.1',
+      'looks like a credential',
+    ],
+    [
+      'a Slack token in a header',
+      remoteDefinition('remote', { headers: { 'X-Slack': 'xoxb-1234567890-abcdefghijkl' } }),
+      'headers.X-Slack',
+      'looks like a credential',
+    ],
     ['an array', [stdioDefinition('files')], '(definition)', 'must be an object'],
   ];
 

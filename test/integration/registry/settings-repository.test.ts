@@ -38,6 +38,7 @@ afterEach(() => {
 /** Every setting's default, written out by hand. */
 const DEFAULTS = {
   'gateway.port': 17517,
+  'gateway.paused': false,
   'upstream.idleTimeoutSeconds': 600,
   'upstream.callTimeoutSeconds': 60,
   'callLog.retentionDays': 14,
