@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.ts';
+import { createListeners } from '../lib/listeners.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { HealthHistory, HealthRecord } from './health-record.ts';
@@ -13,6 +14,8 @@ import { runProbe } from './run-probe.ts';
 
 /** A server as the monitor needs to know it. */
 export interface HealthTarget {
+  /** The server's stable id: a new server under a removed one's prefix starts with a fresh state. */
+  id: number;
   prefix: string;
   enabled: boolean;
 }
@@ -26,6 +29,8 @@ export type Preflight =
 /** A state change of a server's connection or process, as the upstream pool reports it. */
 export interface UpstreamHealthEvent {
   prefix: string;
+  /** The server the event is about; an event of a removed server whose prefix now names another is ignored. */
+  serverId?: number;
   state: UpstreamState;
   /** For `crashed`: what happened (redacted by the monitor before it is kept). */
   error?: string;
@@ -86,6 +91,7 @@ interface Run {
 }
 
 interface Entry {
+  serverId: number;
   state: HealthState;
   timer: unknown;
   run: Run | null;
@@ -109,26 +115,18 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const log = (deps.log ?? silentLogger).child({ component: 'health' });
   const settings = (): HealthSettings => resolveHealthSettings(deps.settings);
   const entries = new Map<string, Entry>();
-  const listeners = new Set<(change: HealthChange) => void>();
+  const listeners = createListeners<{ change: (change: HealthChange) => void }>(log);
   const coalesced = new Map<string, Promise<HealthState | undefined>>();
   let running = false;
-  let restored: Record<string, HealthRecord> | undefined;
+  let restored: ReadonlyMap<number, HealthRecord> | undefined;
   let historyBroken = false;
 
-  const emit = (change: HealthChange) => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        log.error('health change listener failed', { prefix: change.prefix, error });
-      }
-    }
-  };
+  const emit = (change: HealthChange) => listeners.emit('change', change);
 
-  const record = (prefix: string, state: HealthState) => {
+  const record = (entry: Entry, state: HealthState) => {
     if (!deps.history) return;
     try {
-      deps.history.record(prefix, healthRecordOf(state, state.checkedAt ?? deps.clock.now()));
+      deps.history.record(entry.serverId, healthRecordOf(state, state.checkedAt ?? deps.clock.now()));
     } catch (error) {
       // A read-only or locked registry must not stop health checks; say so once, not every probe.
       if (!historyBroken) log.warn('cannot record health history; statuses still update', { error });
@@ -142,7 +140,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     if (current === previous) return previous;
     entry.state = current;
     if (isResult(event) && (event.type === 'probe' || current.status !== previous.status))
-      record(prefix, current);
+      record(entry, current);
     if (current.status !== previous.status) {
       log.info('server health changed', { prefix, from: previous.status, to: current.status });
     }
@@ -195,9 +193,14 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     for (const target of targets) {
       seen.add(target.prefix);
       let entry = entries.get(target.prefix);
+      if (entry && entry.serverId !== target.id) {
+        forget(target.prefix, entry);
+        entry = undefined;
+      }
       if (!entry) {
         entry = {
-          state: restoredHealthState(lastKnown(restored, target.prefix), deps.clock.now()),
+          serverId: target.id,
+          state: restoredHealthState(restored?.get(target.id), deps.clock.now()),
           timer: undefined,
           run: null,
         };
@@ -306,10 +309,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       running = true;
       if (restored === undefined) {
         try {
-          restored = deps.history?.latestPerServer() ?? {};
+          restored = deps.history?.latestPerServer() ?? new Map();
         } catch (error) {
           log.warn('cannot read health history; starting without last known results', { error });
-          restored = {};
+          restored = new Map();
         }
       }
       sync();
@@ -350,16 +353,12 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
     },
 
-    onChange(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onChange: (listener) => listeners.on('change', listener),
 
     handleUpstreamEvent(event) {
       const entry = entries.get(event.prefix);
       if (!entry || !running) return;
+      if (event.serverId !== undefined && event.serverId !== entry.serverId) return;
       // The pool also says "stopped" for remote servers it merely disconnected, and for every server at boot;
       // only a process that is really down (the hub's isIdleStopped) is shown as stopped.
       if (event.state === 'stopped' && !isIdleStopped(event.prefix)) return;
@@ -379,14 +378,6 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       }
     },
   };
-}
-
-/** The restored record of a prefix; own keys only, since "constructor" is a valid prefix. */
-function lastKnown(
-  records: Record<string, HealthRecord> | undefined,
-  prefix: string,
-): HealthRecord | undefined {
-  return records && Object.hasOwn(records, prefix) ? records[prefix] : undefined;
 }
 
 /** Events that are check results worth keeping in the history (not pool lifecycle noise). */

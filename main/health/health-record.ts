@@ -19,10 +19,10 @@ export interface HealthRecord {
 
 /** Where the monitor keeps results between runs: the registry's health history, or a fake in tests. */
 export interface HealthHistory {
-  /** Appends a result of the server with this prefix (keeping only the newest N); false when no such server. */
-  record(prefix: string, record: HealthRecord): boolean;
-  /** The newest result of every server that has one, by prefix. */
-  latestPerServer(): Record<string, HealthRecord>;
+  /** Appends a result of the server with this id (keeping only the newest N); false when no such server. */
+  record(serverId: number, record: HealthRecord): boolean;
+  /** The newest result of every server that has one, by server id. */
+  latestPerServer(): Map<number, HealthRecord>;
 }
 
 /** The record of a state that was just reduced from a check result. */
@@ -30,8 +30,8 @@ export function healthRecordOf(state: HealthState, checkedAt: number): HealthRec
   return {
     status: state.status,
     latencyMs: state.latencyMs,
-    error: hasCurrentProblem(state) ? (state.lastError?.message ?? null) : null,
-    errorCode: hasCurrentProblem(state) ? (state.lastError?.code ?? null) : null,
+    error: currentProblem(state)?.message ?? null,
+    errorCode: currentProblem(state)?.code ?? null,
     checkedAt,
   };
 }
@@ -54,6 +54,25 @@ export function restoredHealthState(record: HealthRecord | undefined, now: numbe
       record.error === null
         ? null
         : { message: record.error, code: knownErrorCode(record.errorCode), at: record.checkedAt },
+  };
+}
+
+/**
+ * What is wrong with the server now, for people: its current error, or — for `degraded`, whose last check
+ * succeeded — why it is degraded (slow, or failing and recovering over and over); null when nothing is.
+ */
+export function currentProblem(state: HealthState): { message: string; code: ErrorCode | null } | null {
+  if (hasCurrentProblem(state) && state.lastError) {
+    return { message: state.lastError.message, code: state.lastError.code };
+  }
+  if (state.status !== 'degraded') return null;
+  if (state.degradedBy === 'slow') {
+    return { message: `slow: the last check took ${Math.round(state.latencyMs ?? 0)} ms`, code: null };
+  }
+  const last = state.lastError ? `; last failure: ${state.lastError.message}` : '';
+  return {
+    message: `unstable: it failed and recovered ${state.flips.length} times recently${last}`,
+    code: state.lastError?.code ?? null,
   };
 }
 

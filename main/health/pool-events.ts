@@ -6,6 +6,7 @@ import type { UpstreamHealthEvent } from './health-monitor.ts';
  */
 export interface PoolStatusLike {
   prefix: string;
+  serverId?: number;
   state: string;
   lastError?: { message: string };
 }
@@ -19,16 +20,16 @@ export function upstreamEventFromPool(status: PoolStatusLike): UpstreamHealthEve
   const error = status.lastError?.message;
   switch (status.state) {
     case 'starting':
-      return { prefix: status.prefix, state: 'starting' };
+      return { prefix: status.prefix, serverId: status.serverId, state: 'starting' };
     case 'ready':
-      return { prefix: status.prefix, state: 'running' };
+      return { prefix: status.prefix, serverId: status.serverId, state: 'running' };
     case 'stopped':
-      return { prefix: status.prefix, state: 'stopped' };
+      return { prefix: status.prefix, serverId: status.serverId, state: 'stopped' };
     case 'backoff':
     case 'failed':
       return error === undefined
-        ? { prefix: status.prefix, state: 'crashed' }
-        : { prefix: status.prefix, state: 'crashed', error };
+        ? { prefix: status.prefix, serverId: status.serverId, state: 'crashed' }
+        : { prefix: status.prefix, serverId: status.serverId, state: 'crashed', error };
     default:
       return undefined;
   }

@@ -1,5 +1,5 @@
 import type { HealthRecord } from './health-record.ts';
-import { hasCurrentProblem } from './health-record.ts';
+import { currentProblem } from './health-record.ts';
 import type { HealthState, HealthStatus } from './health-status.ts';
 
 /**
@@ -25,6 +25,7 @@ export interface StatusRow {
 
 /** A server the report lists, as the registry knows it. */
 export interface ReportedServer {
+  id: number;
   prefix: string;
   enabled: boolean;
 }
@@ -36,7 +37,7 @@ export function statusRowsFromStates(
 ): StatusRow[] {
   return sortRows(
     states.map(({ prefix, state }) => {
-      const problem = hasCurrentProblem(state) ? state.lastError : null;
+      const problem = currentProblem(state);
       return row(
         prefix,
         state.status,
@@ -56,12 +57,12 @@ export function statusRowsFromStates(
  */
 export function statusRowsFromHistory(
   servers: readonly ReportedServer[],
-  latest: Readonly<Record<string, HealthRecord>>,
+  latest: ReadonlyMap<number, HealthRecord>,
   now: number,
 ): StatusRow[] {
   return sortRows(
     servers.map((server) => {
-      const last = Object.hasOwn(latest, server.prefix) ? latest[server.prefix] : undefined;
+      const last = latest.get(server.id);
       if (!last)
         return row(server.prefix, server.enabled ? 'unknown' : 'disabled', null, null, null, null, now);
       const status = server.enabled ? last.status : 'disabled';

@@ -32,12 +32,14 @@ const PidFileSchema = z.object({
 type PidFile = z.output<typeof PidFileSchema>;
 
 /** What to do with one recorded process at start-up. */
-export type ReapDecision = 'kill-group' | 'recycled' | 'gone';
+export type ReapDecision = 'kill-group' | 'recycled' | 'unproven' | 'gone';
 
 /**
- * Pure rule: the leader still has the identity we recorded → kill its group. The leader is gone but its group
- * lives on → kill the group (a group id cannot be handed to a new process while the group exists, so these
- * are our leftovers). A live process with a different identity holds a recycled pid → leave it alone.
+ * Pure rule: kill only what is proven ours — the leader still runs with the start-time identity recorded when
+ * we spawned it → kill its group. A live leader with another identity holds a recycled pid → leave it alone.
+ * The leader gone while a group of that id lives on is NOT proof: once our group died, the id could be taken
+ * by another program's group whose leader has exited since. So it is left alone, and reported (`unproven`).
+ * An entry without an identity proves nothing either.
  */
 export function decideReap(
   entry: Pick<PidEntry, 'identity'>,
@@ -46,7 +48,7 @@ export function decideReap(
   if (now.leaderIdentity !== undefined) {
     return entry.identity !== undefined && now.leaderIdentity === entry.identity ? 'kill-group' : 'recycled';
   }
-  return now.groupAlive ? 'kill-group' : 'gone';
+  return now.groupAlive ? 'unproven' : 'gone';
 }
 
 export interface PidRegistryOptions {
@@ -116,6 +118,13 @@ export function createPidRegistry(options: PidRegistryOptions): PidRegistry {
               prefix: entry.prefix,
               pid: entry.pid,
             });
+          } else if (decision === 'unproven') {
+            report.skipped.push(entry);
+            log.warn(
+              'a process group from the pid file still runs, but its leader is gone, so it cannot be proven to be ' +
+                'a server of a previous hub; left alone. Check it with `ps -g <pid>` and stop it yourself if it is',
+              { prefix: entry.prefix, pid: entry.pid },
+            );
           } else if (decision === 'recycled') {
             report.skipped.push(entry);
             log.info('pid from the pid file now belongs to another process; left alone', {

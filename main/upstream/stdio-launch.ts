@@ -34,6 +34,7 @@ export interface StdioLaunchOptions {
 /** A StdioProcessTransport for `options.server`, wired to the pool's logs, stderr ring and pid file. */
 export function launchStdio(options: StdioLaunchOptions): StdioProcessTransport {
   const { prefix, server, redactor } = options;
+  let exited = false;
   return new StdioProcessTransport({
     command: server.command,
     args: server.args,
@@ -53,17 +54,21 @@ export function launchStdio(options: StdioLaunchOptions): StdioProcessTransport 
         line: redactor.redact(line.length > 500 ? `${line.slice(0, 500)}…` : line),
       }),
     onSpawn: (pid) => {
-      void readProcessIdentity(pid, options.platform).then((identity) =>
+      // The identity is read asynchronously: a server that exits at once must not leave an entry behind (with
+      // no identity, or after its exit already removed it), and a process already gone has nothing to reap.
+      void readProcessIdentity(pid, options.platform).then((identity) => {
+        if (identity === undefined || exited) return;
         options.pids?.add({
           prefix,
           pid,
-          ...(identity === undefined ? {} : { identity }),
+          identity,
           command: redactor.redact([server.command, ...server.args].join(' ')),
           startedAt: new Date(options.clock.now()).toISOString(),
-        }),
-      );
+        });
+      });
     },
     onExit: (info) => {
+      exited = true;
       options.pids?.remove(info.pid);
       options.onExit(info);
     },

@@ -21,15 +21,31 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The system error code of a network failure (undici nests it in `cause`, sometimes twice). */
+export function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_STREAM_[A-Z_]+)$/.test(code)) return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A short description for logs and messages: the message plus the network code when there is one. */
+export function describe(error: unknown): string {
+  const code = networkCode(error);
+  const message = errorMessage(error);
+  if (code === 'ECONNREFUSED') return 'connection refused (ECONNREFUSED)';
+  return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+
 /** True when a Streamable HTTP connect failed in the way a legacy HTTP+SSE (2024-11-05) server fails it. */
 export function suggestsLegacySse(error: unknown): boolean {
   const status = httpStatusOf(error);
   return status === 400 || status === 404 || status === 405;
-}
-
-/** True when a legacy Streamable HTTP request failed because the server forgot our session (404). */
-export function isSessionGone(error: unknown): boolean {
-  return httpStatusOf(error) === 404;
 }
 
 /** True for the SDK's timeout/abort error (the two share a code; the caller tells them apart by its signal). */
@@ -127,8 +143,10 @@ export function connectError(prefix: string, error: unknown): SwitchboardError {
   }
   return new SwitchboardError(
     'UPSTREAM_UNAVAILABLE',
-    `${prefix} could not be started or reached: ${message}`,
-    { cause: error },
+    `${prefix} could not be started or reached: ${describe(error)}`,
+    {
+      cause: error,
+    },
   );
 }
 
@@ -169,7 +187,7 @@ export function requestFailure(prefix: string, error: unknown, context: RequestF
     const how = exit ? (exit.signal ? ` (killed by ${exit.signal})` : ` (exit code ${exit.code})`) : '';
     return new SwitchboardError(
       'UPSTREAM_UNAVAILABLE',
-      `${prefix} stopped while handling the request${how}; it will be restarted`,
+      `${prefix} stopped while handling the request${how}, so it may or may not have run; it will be restarted`,
       {
         cause: error,
       },

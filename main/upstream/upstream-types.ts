@@ -18,6 +18,8 @@ export type UpstreamState =
 /** What the pool tells the gateway core, the health monitor and the UI about one upstream. */
 export interface UpstreamStatus {
   prefix: string;
+  /** Registry id of the server (a new server under a reused prefix has a new id). */
+  serverId: number;
   state: UpstreamState;
   /** Epoch ms of the last state change. */
   since: number;
@@ -67,6 +69,11 @@ export interface UpstreamPoolEvents {
   state: (status: UpstreamStatus) => void;
   /** A server's cached catalog changed (after connect or list_changed). */
   catalog: (event: { prefix: string; changes: ListChanges }) => void;
+  /**
+   * A server's catalog was fetched and stored, changed or not (after every connect, reconnect and
+   * list_changed): lets health and tests see that a reconnect really re-read the lists.
+   */
+  catalogFetched: (event: { prefix: string; serverId: number; changes: ListChanges }) => void;
   /** The set of servers, or their enabled flags, changed (after sync). */
   servers: (event: { added: string[]; removed: string[]; changed: string[] }) => void;
   /** An upstream announced that a resource changed. */

@@ -105,27 +105,28 @@ describe('migration 006', () => {
 });
 
 describe('health history repository', () => {
+  const idOf = (prefix: string) => servers.idOf(prefix);
   it('records results and reads the newest first', () => {
-    expect(history.record('alpha', result(1))).toBe(true);
+    expect(history.record(idOf('alpha'), result(1))).toBe(true);
     history.record(
-      'alpha',
+      idOf('alpha'),
       result(2, { status: 'unhealthy', error: 'refused', errorCode: 'UPSTREAM_ERROR' }),
     );
-    expect(history.lastN('alpha', 10)).toEqual([
+    expect(history.lastN(idOf('alpha'), 10)).toEqual([
       result(2, { status: 'unhealthy', error: 'refused', errorCode: 'UPSTREAM_ERROR' }),
       result(1),
     ]);
-    expect(history.lastN('alpha', 1)).toEqual([
+    expect(history.lastN(idOf('alpha'), 1)).toEqual([
       result(2, { status: 'unhealthy', error: 'refused', errorCode: 'UPSTREAM_ERROR' }),
     ]);
-    expect(history.lastN('alpha', 0)).toEqual([]);
+    expect(history.lastN(idOf('alpha'), 0)).toEqual([]);
   });
 
   it('keeps only the newest N per server, pruning on insert, without touching other servers', () => {
-    for (let n = 1; n <= 6; n++) history.record('alpha', result(n));
-    history.record('beta', result(100));
-    expect(history.lastN('alpha', 10).map((r) => r.latencyMs)).toEqual([6, 5, 4]);
-    expect(history.lastN('beta', 10).map((r) => r.latencyMs)).toEqual([100]);
+    for (let n = 1; n <= 6; n++) history.record(idOf('alpha'), result(n));
+    history.record(idOf('beta'), result(100));
+    expect(history.lastN(idOf('alpha'), 10).map((r) => r.latencyMs)).toEqual([6, 5, 4]);
+    expect(history.lastN(idOf('beta'), 10).map((r) => r.latencyMs)).toEqual([100]);
     const count = database.connection.prepare('SELECT count(*) FROM health_history').pluck().get();
     expect(count).toBe(4);
   });
@@ -133,37 +134,43 @@ describe('health history repository', () => {
   it('keeps 50 per server by default', () => {
     expect(DEFAULT_HEALTH_HISTORY_KEEP).toBe(50);
     const defaults = createHealthHistoryRepository(database);
-    for (let n = 1; n <= 55; n++) defaults.record('alpha', result(n));
-    expect(defaults.lastN('alpha', 100)).toHaveLength(50);
+    for (let n = 1; n <= 55; n++) defaults.record(idOf('alpha'), result(n));
+    expect(defaults.lastN(idOf('alpha'), 100)).toHaveLength(50);
   });
 
   it('gives the latest result of every server that has one', () => {
-    history.record('alpha', result(1));
-    history.record('alpha', result(2));
+    history.record(idOf('alpha'), result(1));
+    history.record(idOf('alpha'), result(2));
     history.record(
-      'beta',
+      idOf('beta'),
       result(3, { status: 'needs_auth', error: 'sign in', errorCode: 'NEEDS_AUTH', latencyMs: null }),
     );
-    expect(history.latestPerServer()).toEqual({
-      alpha: result(2),
-      beta: result(3, { status: 'needs_auth', error: 'sign in', errorCode: 'NEEDS_AUTH', latencyMs: null }),
-    });
+    expect(history.latestPerServer()).toEqual(
+      new Map([
+        [idOf('alpha'), result(2)],
+        [
+          idOf('beta'),
+          result(3, { status: 'needs_auth', error: 'sign in', errorCode: 'NEEDS_AUTH', latencyMs: null }),
+        ],
+      ]),
+    );
   });
 
   it('returns false for an unknown server (removed while its probe ran) and stores nothing', () => {
-    expect(history.record('ghost', result(1))).toBe(false);
-    expect(history.lastN('ghost', 5)).toEqual([]);
+    expect(history.record(9999, result(1))).toBe(false);
+    expect(history.lastN(9999, 5)).toEqual([]);
   });
 
   it('rounds latencies and times to whole milliseconds', () => {
-    history.record('alpha', { ...result(1), latencyMs: 12.6, checkedAt: T0 + 0.4 });
-    expect(history.lastN('alpha', 1)[0]).toMatchObject({ latencyMs: 13, checkedAt: T0 });
+    history.record(idOf('alpha'), { ...result(1), latencyMs: 12.6, checkedAt: T0 + 0.4 });
+    expect(history.lastN(idOf('alpha'), 1)[0]).toMatchObject({ latencyMs: 13, checkedAt: T0 });
   });
 
   it('follows a rename and goes away with the server', () => {
-    history.record('alpha', result(1));
+    const alphaId = idOf('alpha');
+    history.record(alphaId, result(1));
     servers.update('alpha', toDefinition({ ...servers.get('alpha'), prefix: 'gamma' }));
-    expect(history.lastN('gamma', 5)).toEqual([result(1)]);
+    expect(history.lastN(alphaId, 5)).toEqual([result(1)]);
     servers.remove('gamma');
     expect(database.connection.prepare('SELECT count(*) FROM health_history').pluck().get()).toBe(0);
   });
@@ -173,14 +180,17 @@ describe('health history repository', () => {
     database.connection
       .prepare('INSERT INTO health_history (server_id, status, checked_at) VALUES (?, ?, ?)')
       .run(id, 'hibernating', T0);
-    expect(history.lastN('alpha', 1)[0]?.status).toBe('unknown');
+    expect(history.lastN(idOf('alpha'), 1)[0]?.status).toBe('unknown');
   });
 
   it('survives closing and reopening the file', () => {
-    history.record('alpha', result(7));
+    const alphaId = idOf('alpha');
+    history.record(alphaId, result(7));
     database.close();
     database = openDatabase({ file, clock });
-    expect(createHealthHistoryRepository(database).latestPerServer()).toEqual({ alpha: result(7) });
+    expect(createHealthHistoryRepository(database).latestPerServer()).toEqual(
+      new Map([[alphaId, result(7)]]),
+    );
   });
 
   it('refuses to write to a read-only database, with DB_READ_ONLY', () => {
@@ -188,11 +198,11 @@ describe('health history repository', () => {
     database = openDatabase({ file, clock, readonly: true });
     const readOnly = createHealthHistoryRepository(database);
     try {
-      readOnly.record('alpha', result(1));
+      readOnly.record(1, result(1));
       expect.unreachable();
     } catch (error) {
       expect(isSwitchboardError(error, 'DB_READ_ONLY')).toBe(true);
     }
-    expect(readOnly.latestPerServer()).toEqual({});
+    expect(readOnly.latestPerServer()).toEqual(new Map());
   });
 });

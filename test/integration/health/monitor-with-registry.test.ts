@@ -33,7 +33,7 @@ function monitorOver(
 ): HealthMonitor {
   const repo = createServerRepository(db, { clock });
   return createHealthMonitor({
-    listServers: () => repo.list().map((s) => ({ prefix: s.prefix, enabled: s.enabled })),
+    listServers: () => repo.list().map((s) => ({ id: s.id, prefix: s.prefix, enabled: s.enabled })),
     probe,
     isIdleStopped: (prefix) => idle.has(prefix),
     redact: (text) => redactor.redact(text),
@@ -87,7 +87,7 @@ describe('health monitor over a real registry', () => {
       const rows = statusRowsFromHistory(
         createServerRepository(reader, { clock })
           .list()
-          .map((s) => ({ prefix: s.prefix, enabled: s.enabled })),
+          .map((s) => ({ id: s.id, prefix: s.prefix, enabled: s.enabled })),
         createHealthHistoryRepository(reader).latestPerServer(),
         Date.now(),
       );
@@ -120,7 +120,7 @@ describe('health monitor over a real registry', () => {
     void monitor.checkNow('fresh');
     await vi.advanceTimersByTimeAsync(2000);
     expect(monitor.status('fresh')?.status).toBe('healthy');
-    expect(createHealthHistoryRepository(database).lastN('fresh', 5)).toHaveLength(1);
+    expect(createHealthHistoryRepository(database).lastN(servers.idOf('fresh'), 5)).toHaveLength(1);
     monitor.stop();
   });
 
@@ -131,7 +131,7 @@ describe('health monitor over a real registry', () => {
     await vi.advanceTimersByTimeAsync(1000);
     servers.remove('gone');
     await expect(monitor.checkNow('gone')).resolves.toBeUndefined();
-    expect(createHealthHistoryRepository(database).latestPerServer()).toEqual({});
+    expect(createHealthHistoryRepository(database).latestPerServer()).toEqual(new Map());
     monitor.stop();
   });
 });

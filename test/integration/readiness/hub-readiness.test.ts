@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HealthStatus } from '../../../main/health/health-status.ts';
 import { createHealthHistoryRepository } from '../../../main/registry/health-history-repository.ts';
+import { secretForms } from '../../../main/lib/secret-forms.ts';
 import { filesContaining } from '../../helpers/cli.ts';
 import { removeTempDirs } from '../../fixtures/registry/temp-registry.ts';
 import type { TestHub } from './readiness-hub.ts';
@@ -9,7 +10,10 @@ import { startTestHub, textOf, waitFor } from './readiness-hub.ts';
 import { processesWith } from './serve-process.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/readiness/readiness-server.ts', import.meta.url));
-const CANARY = 'CANARY-5f0c9e2a-readiness-secret';
+// Quotes, a backslash and non-ASCII (issue 12.6): their JSON-escaped, URL-encoded and base64 forms must not
+// get out either, so every sink is searched for every form secretForms() knows.
+const CANARY = 'CANARY-5f0c9e2a-"quoted\\back\u00e9-secret';
+const CANARY_FORMS = secretForms(CANARY);
 // Real processes and real timings: generous bounds for loaded CI machines.
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -49,7 +53,7 @@ describe('server readiness through the real hub services', () => {
         hub.variables.set('vars', 'API_KEY', 'key-1');
       },
     });
-    const { services, hub } = running;
+    const { runtime: services, hub } = running;
     const client = await running.client();
     await waitFor(
       async () =>
@@ -98,7 +102,7 @@ describe('server readiness through the real hub services', () => {
         hub.variables.set('needy', 'TOKEN', 'present');
       },
     });
-    const { services, hub } = running;
+    const { runtime: services, hub } = running;
     const client = await running.client();
     await waitFor(
       async () => (await client.listTools()).tools.some((t) => t.name === 'needy__env'),
@@ -143,7 +147,7 @@ describe('server readiness through the real hub services', () => {
         hub.variables.set('leaky', 'API_KEY', CANARY);
       },
     });
-    const { services, hub, logs, dataDir } = running;
+    const { runtime: services, hub, logs, dataDir } = running;
     const client = await running.client();
     await waitFor(
       async () => (await client.listTools()).tools.some((t) => t.name === 'leaky__leak'),
@@ -151,10 +155,11 @@ describe('server readiness through the real hub services', () => {
       'tools',
     );
 
-    // A tool RESULT is the upstream's answer to the client that asked: passed through as is (see
-    // docs/decisions/readiness-redaction.md). Everything Switchboard itself writes or shows is redacted.
+    // A tool RESULT carrying a vault secret — even the server's own — reaches the client with the leak guard's
+    // marker instead (issue 14; docs/decisions/tool-pins-and-leak-guard.md). Everything Switchboard itself
+    // writes or shows is redacted.
     const leak = await client.callTool({ name: 'leaky__leak', arguments: {} });
-    expect(textOf(leak)).toContain(CANARY);
+    expect(textOf(leak)).toBe('the secret is [REDACTED:vault-secret]');
     const failure = await client.callTool({ name: 'leaky__leak_error', arguments: {} });
     expect(failure.isError).toBe(true);
     expect(textOf(failure)).toContain('bad key [REDACTED]');
@@ -186,11 +191,12 @@ describe('server readiness through the real hub services', () => {
       JSON.stringify(hub.variables.list('leaky')),
       JSON.stringify(hub.registry.servers.get('leaky')),
     ];
-    for (const text of shown) expect(text).not.toContain(CANARY);
+    expect(CANARY_FORMS.length).toBeGreaterThan(4);
+    for (const text of shown) for (const form of CANARY_FORMS) expect(text).not.toContain(form);
     await running.close();
     running = undefined;
-    // Nothing in the data directory holds it in clear (the vault encrypts it).
-    expect(filesContaining(dataDir, CANARY)).toEqual([]);
+    // Nothing in the data directory holds it in clear, in any form (the vault encrypts it).
+    for (const form of CANARY_FORMS) expect(filesContaining(dataDir, form)).toEqual([]);
   });
 
   it('every status: healthy, slow, failing, crashing, needing auth, needing config, disabled, idle-stopped', async () => {
@@ -227,7 +233,7 @@ describe('server readiness through the real hub services', () => {
           add(fixtureServer('idle'));
         },
       });
-      const { services } = running;
+      const { runtime: services } = running;
       const seen = new Map<string, HealthStatus[]>();
       services.health.onChange(({ prefix, current }) => {
         if (current) seen.set(prefix, [...(seen.get(prefix) ?? []), current.status]);
@@ -236,7 +242,7 @@ describe('server readiness through the real hub services', () => {
       // Every recorded result, oldest first (transitions before the listener above was attached included).
       const historyOf = (prefix: string) =>
         createHealthHistoryRepository(running!.hub.registry.db)
-          .lastN(prefix, 50)
+          .lastN(running!.hub.registry.servers.idOf(prefix), 50)
           .map((r) => r.status)
           .reverse();
       const expectStatus = (prefix: string, status: HealthStatus) =>
@@ -253,7 +259,10 @@ describe('server readiness through the real hub services', () => {
       expect(services.health.status('failing')?.lastError?.code).toBe('UPSTREAM_UNAVAILABLE');
       await expectStatus('signin', 'needs_auth');
       await expectStatus('refused', 'needs_auth');
-      expect(services.health.status('refused')?.lastError?.message).toMatch(/auth connect refused/);
+      expect(services.health.status('refused')?.lastError?.message).toMatch(
+        // No resource metadata in its 401: not an OAuth sign-in, so the advice is to add credentials.
+        /^refused answered HTTP 401: it needs credentials\. Add them/,
+      );
       await expectStatus('config', 'needs_config');
       expect(services.health.status('config')?.missing).toEqual(['NEEDED']);
       await expectStatus('off', 'disabled');
@@ -282,7 +291,7 @@ describe('server readiness through the real hub services', () => {
       // The same statuses, read back the way `switchboard status` does in another process.
       const { statusRowsFromHistory } = await import('../../../main/health/status-report.ts');
       const rows = statusRowsFromHistory(
-        running.hub.registry.servers.list().map((s) => ({ prefix: s.prefix, enabled: s.enabled })),
+        running.hub.registry.servers.list().map((s) => ({ id: s.id, prefix: s.prefix, enabled: s.enabled })),
         createHealthHistoryRepository(running.hub.registry.db).latestPerServer(),
         Date.now(),
       );
@@ -304,13 +313,14 @@ describe('server readiness through the real hub services', () => {
     }
   });
 
-  it('a newly added working server is healthy within 2 s, with the probe interval at minutes', async () => {
+  it('a newly added working server turns healthy long before the probe interval (minutes)', async () => {
     running = await startTestHub({ healthSettings: { intervalMs: 10 * 60_000 } });
-    const { services, hub } = running;
+    const { runtime: services, hub } = running;
     const created = Date.now();
     hub.registry.servers.add(fixtureServer('fresh'));
     await services.serversChanged('fresh');
-    await waitFor(() => services.health.status('fresh')?.status === 'healthy', 2000, 'fresh healthy');
-    expect(Date.now() - created).toBeLessThan(2000);
+    // Generous bound (a loaded 2-core machine): speed is measured in bench/, never asserted in tests.
+    await waitFor(() => services.health.status('fresh')?.status === 'healthy', 30_000, 'fresh healthy');
+    expect(Date.now() - created).toBeLessThan(30_000);
   });
 });

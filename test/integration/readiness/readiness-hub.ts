@@ -2,8 +2,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { openHub, type Hub } from '../../../main/hub.ts';
 import { createLogger } from '../../../main/lib/logger.ts';
 import { Redactor } from '../../../main/lib/redactor.ts';
-import { createClientTokenRepository } from '../../../main/registry/client-token-repository.ts';
-import { startHubServices, type HubServices, type StartServicesOptions } from '../../../main/services.ts';
+import type { Runtime, RuntimeOptions } from '../../../main/hub-runtime.ts';
+import type { OpenBrowser } from '../../../main/oauth/browser-opener.ts';
 import { createMemoryKeyProviderForTests } from '../../../main/vault/memory-key-provider.ts';
 import { makeTempDir } from '../../fixtures/registry/temp-registry.ts';
 
@@ -14,7 +14,7 @@ import { makeTempDir } from '../../fixtures/registry/temp-registry.ts';
 export interface TestHub {
   dataDir: string;
   hub: Hub;
-  services: HubServices;
+  runtime: Runtime;
   logs: string[];
   /** A client token for the gateway. */
   token: string;
@@ -26,8 +26,8 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: Partial<Omit<StartServicesOptions, 'openBrowser'>> & {
-    openBrowser?: StartServicesOptions['openBrowser'];
+  options: RuntimeOptions & {
+    openBrowser?: OpenBrowser;
     dataDir?: string;
     /** Use a passphrase vault (so CLI child processes can share it) instead of an in-memory key. */
     vaultPassphrase?: string;
@@ -44,7 +44,7 @@ export async function startTestHub(
       : openHub({ dataDir, env: { SWITCHBOARD_VAULT_PASSPHRASE: options.vaultPassphrase }, log, redactor });
   options.before?.(hub);
   const { before: _before, dataDir: _dir, vaultPassphrase: _pass, openBrowser, ...rest } = options;
-  const services = await startHubServices(hub, {
+  const runtime = await hub.start({
     port: 0,
     openBrowser: openBrowser ?? (async () => {}),
     watchRegistry: false,
@@ -56,15 +56,13 @@ export async function startTestHub(
       ...rest.healthSettings,
     },
   });
-  const token = createClientTokenRepository(hub.registry.db, { clock: hub.clock }).create(
-    'readiness-test',
-  ).token;
-  const url = services.gateway()?.url ?? '';
+  const token = hub.useCases.tokens.create('readiness-test').token;
+  const url = runtime.front()?.url ?? '';
   const clients: Client[] = [];
   return {
     dataDir,
     hub,
-    services,
+    runtime,
     logs,
     token,
     url,
@@ -80,8 +78,7 @@ export async function startTestHub(
     },
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => {})));
-      await services.close();
-      hub.close();
+      await hub.close();
     },
   };
 }

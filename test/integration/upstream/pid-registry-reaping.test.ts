@@ -60,7 +60,8 @@ describe.runIf(process.platform === 'linux')('orphan reaping at start-up', () =>
     expect(groupIsAlive(pid)).toBe(false);
   });
 
-  it('kills the leftovers of a leader that already died', async () => {
+  // Issue 12.5: a group whose leader is gone may be another program's, whose group took the id after ours died.
+  it('leaves a live group alone when its recorded leader is gone: it cannot be proven ours', async () => {
     const pid = await orphanTree();
     const identity = await readProcessIdentity(pid);
     process.kill(pid, 'SIGKILL'); // only the leader: its child lives on in the group
@@ -77,9 +78,32 @@ describe.runIf(process.platform === 'linux')('orphan reaping at start-up', () =>
         },
       }),
     );
-    await createPidRegistry({ file }).reapOrphans();
-    for (let i = 0; i < 40 && groupIsAlive(pid); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(groupIsAlive(pid)).toBe(false);
+    const report = await createPidRegistry({ file }).reapOrphans();
+    expect(report.killed).toEqual([]);
+    expect(report.skipped.map((e) => e.pid)).toEqual([pid]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(groupIsAlive(pid)).toBe(true);
+  });
+
+  // Issue 12.5 as reported: an upstream that exited at once left an entry with no identity; its pid is now the
+  // id of another program's live group, whose leader has exited. The next start must not kill it.
+  it('never kills a live group whose id matches a stale entry without identity', async () => {
+    const pid = await orphanTree();
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 40 && (await readProcessIdentity(pid)) !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const file = tmpFile();
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        owners: { [DEAD_HUB]: { entries: [{ prefix: 'fs', pid, command: 'node', startedAt: 't' }] } },
+      }),
+    );
+    const report = await createPidRegistry({ file }).reapOrphans();
+    expect(report.killed).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(groupIsAlive(pid)).toBe(true);
   });
 
   it('never kills a process that merely inherited a recorded pid', async () => {

@@ -28,6 +28,8 @@ export interface Harness {
   redactor: Redactor;
   logs: string[];
   secrets: Record<string, Record<string, string>>;
+  /** The stored catalog of the server now registered under `prefix` (catalogs are keyed by server id). */
+  catalogOf(prefix: string): ReturnType<Harness['catalog']['get']>;
   /** Adds a stdio server running `node <fixture> ...args`. */
   addStdio(prefix: string, fixture: string, args?: string[], extra?: Partial<ServerDefinitionInput>): void;
   /** Adds an HTTP (or SSE) server. */
@@ -91,6 +93,10 @@ export function createHarness(over: Partial<UpstreamPoolDeps> = {}, fromDatabase
     redactor,
     logs,
     secrets,
+    catalogOf(prefix) {
+      const server = servers.find(prefix);
+      return server === undefined ? undefined : catalog.get(server.id);
+    },
     addStdio(prefix, fixture, args = [], extra = {}) {
       servers.add({
         prefix,

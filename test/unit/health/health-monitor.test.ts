@@ -18,17 +18,27 @@ const START = Date.UTC(2026, 0, 2, 3, 4, 5);
 /** A probe outcome scripted per server: answer after `ms`, or fail after `ms`, or never answer. */
 type Script = { ms: number; latencyMs?: number } | { ms: number; fail: Error } | { hang: true };
 
+/** Stable fake server ids, one per prefix (the monitor keys its history by id). */
+const ids = new Map<string, number>();
+function idOf(prefix: string): number {
+  if (!ids.has(prefix)) ids.set(prefix, ids.size + 1);
+  return ids.get(prefix) as number;
+}
+function prefixOf(id: number): string | undefined {
+  return [...ids].find(([, value]) => value === id)?.[0];
+}
+
 function fakeHistory(initial: Record<string, HealthRecord> = {}) {
-  const records: { prefix: string; record: HealthRecord }[] = [];
+  const records: { prefix: string | undefined; record: HealthRecord }[] = [];
   const history: HealthHistory & { records: typeof records; broken: boolean } = {
     records,
     broken: false,
-    record(prefix, record) {
+    record(serverId, record) {
       if (history.broken) throw new SwitchboardError('DB_READ_ONLY', 'read-only');
-      records.push({ prefix, record });
+      records.push({ prefix: prefixOf(serverId), record });
       return true;
     },
-    latestPerServer: () => initial,
+    latestPerServer: () => new Map(Object.entries(initial).map(([prefix, record]) => [idOf(prefix), record])),
   };
   return history;
 }
@@ -52,7 +62,7 @@ function world(
     history?: Record<string, HealthRecord>;
   } = {},
 ) {
-  const servers: HealthTarget[] = options.servers ?? [{ prefix: 'alpha', enabled: true }];
+  const servers: HealthTarget[] = options.servers ?? [{ id: idOf('alpha'), prefix: 'alpha', enabled: true }];
   const scripts = new Map<string, Script[]>();
   const idle = new Set<string>();
   const preflights = new Map<string, Preflight>();
@@ -129,7 +139,7 @@ describe('acceptance: a new server does not wait for the interval', () => {
     await advance(10 * 1000);
 
     // What the hub does on create: store the server, then ask for a check.
-    w.servers.push({ prefix: 'fresh', enabled: true });
+    w.servers.push({ id: idOf('fresh'), prefix: 'fresh', enabled: true });
     w.script('fresh', { ms: 400, latencyMs: 30 });
     const created = Date.now();
     void w.monitor.checkNow('fresh');
@@ -143,7 +153,7 @@ describe('acceptance: a new server does not wait for the interval', () => {
   it('checkNow resolves with the fresh state', async () => {
     const w = world({ servers: [] });
     w.monitor.start();
-    w.servers.push({ prefix: 'fresh', enabled: true });
+    w.servers.push({ id: idOf('fresh'), prefix: 'fresh', enabled: true });
     const pending = w.monitor.checkNow('fresh');
     await advance(100);
     await expect(pending).resolves.toMatchObject({ status: 'healthy' });
@@ -154,8 +164,8 @@ describe('start and schedule', () => {
   it('probes every enabled server soon after start, then every interval', async () => {
     const w = world({
       servers: [
-        { prefix: 'a', enabled: true },
-        { prefix: 'b', enabled: true },
+        { id: idOf('a'), prefix: 'a', enabled: true },
+        { id: idOf('b'), prefix: 'b', enabled: true },
       ],
     });
     w.monitor.start();
@@ -172,7 +182,7 @@ describe('start and schedule', () => {
   });
 
   it('never probes a disabled server', async () => {
-    const w = world({ servers: [{ prefix: 'off', enabled: false }] });
+    const w = world({ servers: [{ id: idOf('off'), prefix: 'off', enabled: false }] });
     w.monitor.start();
     await advance(30 * MINUTE);
     expect(w.probe).not.toHaveBeenCalled();
@@ -201,7 +211,7 @@ describe('start and schedule', () => {
   });
 
   it('spreads first probes with jitter and keeps them apart afterwards', async () => {
-    const w = world({ servers: [{ prefix: 'a', enabled: true }] });
+    const w = world({ servers: [{ id: idOf('a'), prefix: 'a', enabled: true }] });
     const randoms = [0.0, 0.99];
     const monitor = createHealthMonitor({ ...w.deps, random: () => randoms.shift() ?? 0.5 });
     monitor.start(); // first delay 0 ms, next one +10 % of 5 minutes
@@ -238,8 +248,8 @@ describe('failures, backoff and timeouts', () => {
   it('a hung probe never delays another server; it times out on its own', async () => {
     const w = world({
       servers: [
-        { prefix: 'hung', enabled: true },
-        { prefix: 'fine', enabled: true },
+        { id: idOf('hung'), prefix: 'hung', enabled: true },
+        { id: idOf('fine'), prefix: 'fine', enabled: true },
       ],
     });
     w.script('hung', { hang: true });
@@ -293,7 +303,7 @@ describe('idle-stopped servers', () => {
   it('are not woken by the schedule; their last known result stays, with its age', async () => {
     const lastSeen = START - 3 * MINUTE;
     const w = world({
-      servers: [{ prefix: 'stdio', enabled: true }],
+      servers: [{ id: idOf('stdio'), prefix: 'stdio', enabled: true }],
       history: {
         stdio: { status: 'healthy', latencyMs: 12, error: null, errorCode: null, checkedAt: lastSeen },
       },
@@ -311,7 +321,7 @@ describe('idle-stopped servers', () => {
   });
 
   it('are probed when the setting says so (read live)', async () => {
-    const w = world({ servers: [{ prefix: 'stdio', enabled: true }] });
+    const w = world({ servers: [{ id: idOf('stdio'), prefix: 'stdio', enabled: true }] });
     w.idle.add('stdio');
     w.monitor.start();
     await advance(1000);
@@ -323,7 +333,7 @@ describe('idle-stopped servers', () => {
   });
 
   it('are woken by checkNow (an explicit re-check after create, edit or Connect)', async () => {
-    const w = world({ servers: [{ prefix: 'stdio', enabled: true }] });
+    const w = world({ servers: [{ id: idOf('stdio'), prefix: 'stdio', enabled: true }] });
     w.idle.add('stdio');
     w.monitor.start();
     await advance(1000);
@@ -465,7 +475,7 @@ describe('registry changes', () => {
   });
 
   it('enabling goes through unknown to a fresh result at once', async () => {
-    const w = world({ servers: [{ prefix: 'alpha', enabled: false }] });
+    const w = world({ servers: [{ id: idOf('alpha'), prefix: 'alpha', enabled: false }] });
     w.monitor.start();
     w.servers[0]!.enabled = true;
     void w.monitor.checkNow('alpha');
@@ -497,7 +507,7 @@ describe('registry changes', () => {
     const w = world();
     w.monitor.start();
     await advance(1000);
-    w.servers[0] = { prefix: 'beta', enabled: true };
+    w.servers[0] = { id: idOf('beta'), prefix: 'beta', enabled: true };
     void w.monitor.checkNow('beta');
     await advance(100);
     expect(w.monitor.all().map((s) => [s.prefix, s.state.status])).toEqual([['beta', 'healthy']]);
@@ -507,7 +517,7 @@ describe('registry changes', () => {
     const w = world();
     w.monitor.start();
     await advance(1000);
-    w.servers.push({ prefix: 'late', enabled: true });
+    w.servers.push({ id: idOf('late'), prefix: 'late', enabled: true });
     await advance(5 * MINUTE + 1000);
     expect(w.monitor.status('late')?.status).toBe('healthy');
   });
@@ -602,7 +612,7 @@ describe('pool events', () => {
   });
 
   it('a disabled server stays disabled whatever the pool says', async () => {
-    const w = world({ servers: [{ prefix: 'alpha', enabled: false }] });
+    const w = world({ servers: [{ id: idOf('alpha'), prefix: 'alpha', enabled: false }] });
     w.monitor.start();
     w.monitor.handleUpstreamEvent({ prefix: 'alpha', state: 'running' });
     await advance(1000);
@@ -639,7 +649,7 @@ describe('history', () => {
   });
 
   it('a prefix named like an Object.prototype key starts clean (regression)', async () => {
-    const w = world({ servers: [{ prefix: 'constructor', enabled: true }] });
+    const w = world({ servers: [{ id: idOf('constructor'), prefix: 'constructor', enabled: true }] });
     w.monitor.start();
     expect(w.monitor.status('constructor')).toMatchObject({
       status: 'unknown',
@@ -711,8 +721,8 @@ describe('stop, listeners and reads', () => {
   it('all() lists every server by prefix', async () => {
     const w = world({
       servers: [
-        { prefix: 'zed', enabled: true },
-        { prefix: 'abe', enabled: false },
+        { id: idOf('zed'), prefix: 'zed', enabled: true },
+        { id: idOf('abe'), prefix: 'abe', enabled: false },
       ],
     });
     w.monitor.start();

@@ -1,3 +1,5 @@
+import type { HealthRecord } from '../../../main/health/health-record.ts';
+import { healthRecordOf } from '../../../main/health/health-record.ts';
 import { describe, expect, it } from 'vitest';
 import { initialHealthState, nextHealthStatus } from '../../../main/health/health-status.ts';
 import {
@@ -94,6 +96,40 @@ describe('statusRowsFromStates', () => {
     ]);
   });
 
+  // Issue 16 item 4: `status` showed `degraded` with an empty problem column.
+  it('says why a server is degraded: slow, with the latency', () => {
+    const state = nextHealthStatus(
+      initialHealthState(NOW),
+      { type: 'probe', result: { ok: true, latencyMs: 3456 } },
+      NOW,
+    );
+    expect(state.status).toBe('degraded');
+    const row = statusRowsFromStates([{ prefix: 'a', state }], NOW)[0];
+    expect(row?.error).toBe('slow: the last check took 3456 ms');
+    expect(healthRecordOf(state, NOW).error).toBe('slow: the last check took 3456 ms');
+  });
+
+  it('says why a server is degraded: flapping, with its last failure', () => {
+    let state = initialHealthState(NOW);
+    for (let i = 0; i < 4; i++) {
+      state = nextHealthStatus(
+        state,
+        { type: 'probe', result: { ok: false, latencyMs: 1, error: 'connection refused' } },
+        NOW + i * 2000,
+      );
+      state = nextHealthStatus(
+        state,
+        { type: 'probe', result: { ok: true, latencyMs: 1 } },
+        NOW + i * 2000 + 1000,
+      );
+    }
+    expect(state).toMatchObject({ status: 'degraded', degradedBy: 'flapping' });
+    const row = statusRowsFromStates([{ prefix: 'a', state }], NOW + 10_000)[0];
+    expect(row?.error).toMatch(
+      /^unstable: it failed and recovered \d+ times recently; last failure: connection refused$/,
+    );
+  });
+
   it('does not show an old error once the server recovered', () => {
     let state = nextHealthStatus(
       initialHealthState(NOW),
@@ -105,15 +141,25 @@ describe('statusRowsFromStates', () => {
   });
 });
 
+/** Fake server ids by prefix, and history keyed by them (the repository keys by id). */
+const ids = new Map<string, number>();
+function idOf(prefix: string): number {
+  if (!ids.has(prefix)) ids.set(prefix, ids.size + 1);
+  return ids.get(prefix) as number;
+}
+function byPrefix(records: Record<string, HealthRecord>): Map<number, HealthRecord> {
+  return new Map(Object.entries(records).map(([prefix, record]) => [idOf(prefix), record]));
+}
+
 describe('statusRowsFromHistory', () => {
   it('lists every server: latest result, unknown without one, disabled when off', () => {
     const rows = statusRowsFromHistory(
       [
-        { prefix: 'b', enabled: true },
-        { prefix: 'a', enabled: true },
-        { prefix: 'c', enabled: false },
+        { id: idOf('b'), prefix: 'b', enabled: true },
+        { id: idOf('a'), prefix: 'a', enabled: true },
+        { id: idOf('c'), prefix: 'c', enabled: false },
       ],
-      {
+      byPrefix({
         b: {
           status: 'unhealthy',
           latencyMs: null,
@@ -129,7 +175,7 @@ describe('statusRowsFromHistory', () => {
           checkedAt: NOW - 7_200_000,
         },
         removed: { status: 'healthy', latencyMs: 1, error: null, errorCode: null, checkedAt: NOW },
-      },
+      }),
       NOW,
     );
     expect(rows.map((r) => [r.prefix, r.status, r.error, r.age])).toEqual([
@@ -140,9 +186,13 @@ describe('statusRowsFromHistory', () => {
   });
 
   it('is not fooled by prefixes that are Object.prototype keys', () => {
-    expect(statusRowsFromHistory([{ prefix: 'constructor', enabled: true }], {}, NOW)[0]?.status).toBe(
-      'unknown',
-    );
+    expect(
+      statusRowsFromHistory(
+        [{ id: idOf('constructor'), prefix: 'constructor', enabled: true }],
+        new Map(),
+        NOW,
+      )[0]?.status,
+    ).toBe('unknown');
   });
 });
 
@@ -151,10 +201,10 @@ describe('renderStatusTable', () => {
     const text = renderStatusTable(
       statusRowsFromHistory(
         [
-          { prefix: 'github', enabled: true },
-          { prefix: 'files', enabled: true },
+          { id: idOf('github'), prefix: 'github', enabled: true },
+          { id: idOf('files'), prefix: 'files', enabled: true },
         ],
-        {
+        byPrefix({
           github: { status: 'healthy', latencyMs: 42, error: null, errorCode: null, checkedAt: NOW - 12_000 },
           files: {
             status: 'unhealthy',
@@ -163,7 +213,7 @@ describe('renderStatusTable', () => {
             errorCode: 'UPSTREAM_ERROR',
             checkedAt: NOW - 180_000,
           },
-        },
+        }),
         NOW,
       ),
     );
@@ -181,8 +231,8 @@ describe('renderStatusTable', () => {
     const long = 'x'.repeat(200);
     const text = renderStatusTable(
       statusRowsFromHistory(
-        [{ prefix: 'a', enabled: true }],
-        { a: { status: 'unhealthy', latencyMs: 1, error: long, errorCode: null, checkedAt: NOW } },
+        [{ id: idOf('a'), prefix: 'a', enabled: true }],
+        byPrefix({ a: { status: 'unhealthy', latencyMs: 1, error: long, errorCode: null, checkedAt: NOW } }),
         NOW,
       ),
     );

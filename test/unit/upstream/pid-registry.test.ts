@@ -18,10 +18,15 @@ describe('decideReap', () => {
     expect(decideReap({}, { leaderIdentity: 'linux:2', groupAlive: true })).toBe('recycled');
   });
 
-  it('kills leftovers of a dead leader whose group lives on', () => {
+  it("leaves a group alone whose leader is gone: the id may be another program group's now (12.5)", () => {
     expect(decideReap({ identity: 'linux:1' }, { leaderIdentity: undefined, groupAlive: true })).toBe(
-      'kill-group',
+      'unproven',
     );
+    expect(decideReap({}, { leaderIdentity: undefined, groupAlive: true })).toBe('unproven');
+  });
+
+  it('never kills on an entry without an identity', () => {
+    expect(decideReap({}, { leaderIdentity: 'linux:1', groupAlive: true })).toBe('recycled');
   });
 
   it('does nothing when everything is gone', () => {
