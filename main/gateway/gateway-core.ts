@@ -23,16 +23,33 @@ export type GatewayScope =
 
 export type ProtocolEra = 'legacy' | 'modern';
 
+/** One tools/call made by Switchboard itself (the window's "Try a tool", `switchboard tool call`). */
+export interface ToolCallRequest {
+  caller: CallerIdentity;
+  prefix: string;
+  /** The upstream's own tool name. */
+  tool: string;
+  arguments: Record<string, unknown>;
+  signal?: AbortSignal;
+  onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
 export interface GatewayCore {
   /** Builds a fresh SDK Server for one legacy session, or one modern request, in `scope`. */
   createServer(scope: GatewayScope, era: ProtocolEra): Server;
   /**
-   * The `result` of a session-era tools/list in `scope` as JSON bytes, serialized once per catalog change — the
-   * exact bytes the scope's Server would send — or undefined when the Server must answer itself (a tool whose
-   * output schema the SDK rewrites for session-era clients). At catalog scale this is a 250 KB answer the
-   * front would otherwise have the SDK re-serialize on every call.
+   * The `result` of a session-era tools/list in `scope` as JSON bytes, serialized once per view (per view-policy
+   * key: a profile sees its own) and dropped on every catalog, server or policy change — the exact bytes the
+   * scope's Server would send — or undefined when the Server must answer itself (a tool whose output schema the
+   * SDK rewrites for session-era clients). At catalog scale this is a 250 KB answer the front would otherwise
+   * have the SDK re-serialize on every call.
    */
   legacyToolsListResult?(scope: GatewayScope): Uint8Array | undefined;
+  /**
+   * Calls a tool the way a client's tools/call does — same routing, timeouts, outcome classes and call-log
+   * row — and answers what a client would get: failures are `isError` results naming what to do.
+   */
+  callTool(request: ToolCallRequest): Promise<Record<string, unknown>>;
   /** True when `prefix` names an existing server (the front answers 404 for unknown per-server routes). */
   hasServer(prefix: string): boolean;
   /** Fires (debounced) when the aggregate tools/prompts/resources change; modern-era fronts publish it. */

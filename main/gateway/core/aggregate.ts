@@ -10,7 +10,8 @@ import { wrapUri } from './resource-uris.ts';
  * names and URIs change, and only in the aggregate scope.
  */
 
-export interface CatalogSource {
+/** One enabled server's catalog, as the aggregate is built from it. */
+export interface AggregateInput {
   prefix: string;
   catalog: UpstreamCatalog;
 }
@@ -29,7 +30,7 @@ export interface Aggregate {
 }
 
 /** Builds the lists and routes of `scope` from the catalogs of the ENABLED servers in `sources`. */
-export function buildAggregate(sources: readonly CatalogSource[], scope: AggregateScope): Aggregate {
+export function buildAggregate(sources: readonly AggregateInput[], scope: AggregateScope): Aggregate {
   if (scope.kind === 'server') {
     const source = sources.find((s) => s.prefix === scope.prefix);
     const catalog = source?.catalog;

@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CallLogEntry, CallLogRepository } from '../../registry/call-log-repository.ts';
+import type { GuardFinding } from './tool-call-hooks.ts';
 
 /**
  * The call log's write path. A tools/call must never wait on SQLite, so rows are queued and written in one
@@ -9,9 +10,17 @@ import type { CallLogEntry, CallLogRepository } from '../../registry/call-log-re
  * bound. Retention: rows older than `retentionDays` are deleted at start and then once a day.
  */
 
+/**
+ * A row as the core writes it. `findings` (what the tool-call hooks found: kinds and counts, never values) goes
+ * to the call log's `findings` column (migration 009).
+ */
+export interface CallRecord extends CallLogEntry {
+  findings?: readonly GuardFinding[];
+}
+
 export interface CallLogSink {
   /** Queues one row. */
-  record(entry: CallLogEntry): void;
+  record(entry: CallRecord): void;
   /** Writes everything queued now. */
   flush(): void;
 }

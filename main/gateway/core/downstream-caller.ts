@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server, ServerContext } from '@modelcontextprotocol/server';
 import type { ProtocolEra } from '../gateway-core.ts';
 import type { ServerRequestMethod, UpstreamCaller } from '../../upstream/upstream-types.ts';
@@ -9,8 +10,24 @@ import type { ServerRequestMethod, UpstreamCaller } from '../../upstream/upstrea
  *
  * Modern (2026-07-28) downstream requests cannot carry server→client requests at all (the SDK throws; the
  * modern way is an `input_required` result), so a modern caller declares no capabilities and the upstream gets
- * a clean JSON-RPC error instead of a hang.
+ * a clean JSON-RPC error instead of a hang. (A modern tools/call gets its caller from the input bridge.)
+ *
+ * What the pool routes on (upstream/caller-routing.ts): `sessionKey` names the downstream SESSION — one per
+ * session-era connection; a modern-era Server lives for one request, so there it names that one call and two
+ * modern calls never count as one session. `callId` names the one downstream request (unique per caller
+ * object, never reused), for a pool that ties a server→client request to the exact call that caused it.
  */
+
+/** An UpstreamCaller that also names its downstream request. */
+export interface DownstreamCaller extends UpstreamCaller {
+  /** Unique per in-flight downstream request; not a secret (unlike a modern call's requestState). */
+  callId: string;
+}
+
+/** A fresh call id. */
+export function newCallId(): string {
+  return randomUUID();
+}
 
 export const LOG_LEVELS = [
   'debug',
@@ -58,10 +75,11 @@ export interface DownstreamCallerOptions {
 }
 
 /** Builds the UpstreamCaller for one downstream request. */
-export function createDownstreamCaller(options: DownstreamCallerOptions): UpstreamCaller {
+export function createDownstreamCaller(options: DownstreamCallerOptions): DownstreamCaller {
   const { ctx } = options;
   const caps = options.era === 'legacy' ? options.server.getClientCapabilities() : undefined;
   return {
+    callId: newCallId(),
     sessionKey: options.sessionKey,
     capabilities: {
       sampling: caps?.sampling !== undefined,
@@ -73,7 +91,7 @@ export function createDownstreamCaller(options: DownstreamCallerOptions): Upstre
         r: { method: ServerRequestMethod; params?: Record<string, unknown> },
         o: { signal: AbortSignal },
       ) => Promise<unknown>;
-      const result = await send({ method, ...(params === undefined ? {} : { params }) }, { signal });
+      const result = await send({ method, params }, { signal });
       return result as Record<string, unknown>;
     },
     log(params) {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../lib/logger.ts';
 import type { ServerRequestMethod, UpstreamCaller } from '../../upstream/upstream-types.ts';
+import type { DownstreamCaller } from './downstream-caller.ts';
+import { newCallId } from './downstream-caller.ts';
 
 /**
  * Bridges server→client requests to MODERN (2026-07-28) downstream clients. Such a client cannot receive a
@@ -132,7 +134,7 @@ export function createInputBridge(options: InputBridgeOptions): InputBridge {
         inputRequests: Object.fromEntries(
           [...call.pending.entries()].map(([key, input]) => [
             key,
-            { method: input.method, ...(input.params === undefined ? {} : { params: input.params }) },
+            { method: input.method, params: input.params },
           ]),
         ),
       };
@@ -154,7 +156,9 @@ export function createInputBridge(options: InputBridgeOptions): InputBridge {
         seq: 0,
         settled: undefined as never,
       };
-      const caller: UpstreamCaller = {
+      // One caller per logical call, across all its rounds: the pool sees one call with one id.
+      const caller: DownstreamCaller = {
+        callId: newCallId(),
         sessionKey,
         capabilities,
         request(method, params, signal) {
@@ -162,7 +166,7 @@ export function createInputBridge(options: InputBridgeOptions): InputBridge {
             const key = `i${++call.seq}`;
             call.pending.set(key, {
               method,
-              ...(params === undefined ? {} : { params }),
+              params,
               resolve: (v) => {
                 call.pending.delete(key);
                 resolve(v);

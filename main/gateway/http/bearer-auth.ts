@@ -1,17 +1,11 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { CallerIdentity } from '../gateway-core.ts';
-import type { TokenVerifier } from '../tokens/token-verifier.ts';
+import { parseBearerToken } from '../../tokens/bearer.ts';
+import type { TokenVerifier } from './token-verifier.ts';
 import { jsonRpcErrorResponse, RPC } from './json-rpc-response.ts';
 
 /** The realm named in our challenges, so a person reading a 401 knows which app refused them. */
 export const AUTH_REALM = 'switchboard';
-
-/** The token from an `Authorization: Bearer <token>` header (scheme case-insensitive), else undefined. */
-export function parseBearerToken(authorization: string | null | undefined): string | undefined {
-  if (!authorization) return undefined;
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
-  return match?.[1];
-}
 
 export type AuthOutcome = { ok: true; caller: CallerIdentity } | { ok: false; response: Response };
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CallerIdentity, GatewayCore } from '../gateway-core.ts';
-import type { TokenVerifier } from '../tokens/token-verifier.ts';
+import type { TokenVerifier } from './token-verifier.ts';
 import type { TokenCarrier } from './bearer-auth.ts';
 import { authenticate } from './bearer-auth.ts';
 import { checkHostAndOrigin } from './host-origin-check.ts';
@@ -13,6 +13,10 @@ import { createMcpRoute, isKnownPrefix, principalOf, scopeFor, unknownServerResp
 import { createModernEndpoint } from './modern-endpoint.ts';
 import { MAX_BODY_BYTES, readJsonBody } from './read-json-body.ts';
 import { createSseSessions, SSE_MESSAGES_PATH } from './sse-sessions.ts';
+import { createNativeMcp } from './native-mcp.ts';
+import type { NativeHandler } from './node-front.ts';
+import type { StreamLimits } from './stream-limits.ts';
+import { DEFAULT_STREAM_LIMITS } from './stream-limits.ts';
 
 /**
  * An extra route on the gateway port: the OAuth loopback callback, pass-through relays and their
@@ -46,42 +50,75 @@ export interface GatewayAppOptions {
   maxSessions?: number;
   keepAliveMs?: number;
   maxBodyBytes?: number;
+  /** Session and stream quotas (stream-limits.ts); `maxSessions` above wins over streamLimits.maxSessions. */
+  streamLimits?: Partial<StreamLimits>;
   routes?: readonly GatewayRoute[];
+  /** While true, every MCP request is refused with 503 and a message saying how to resume. */
+  paused?: () => boolean;
+}
+
+/** Live counts of what callers hold open. */
+export interface GatewayStats {
+  legacySessions: number;
+  sseSessions: number;
+  listenStreams: number;
+  /** Modern-era requests still being answered. */
+  modernInFlight: number;
+  /** Session-era POSTs served on the hot path (native-mcp.ts) since start; the rest went through the app. */
+  nativePosts: number;
 }
 
 /** What the gateway front is, without a socket: a fetch function plus lifecycle. Tests call `fetch` directly. */
 export interface GatewayApp {
-  fetch(request: Request): Promise<Response>;
+  /** `env` is what @hono/node-server passes (the Node request and response), when there is a socket. */
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** Closes idle sessions (the server calls this on a timer). */
   sweep(): void;
   /** Ends every session and stream; the core is left to its owner. */
   close(): Promise<void>;
-  /** Live session counts, for health views and tests. */
-  stats(): { legacySessions: number; sseSessions: number };
+  /** Ends every open MCP session and stream, and keeps serving (the gateway was paused). */
+  endSessions(): Promise<void>;
+  /** Ends the sessions and streams opened with one client token (it was revoked); returns how many. */
+  endSessionsOf(tokenId: string): number;
+  /** Live session and stream counts, for health views and tests. */
+  stats(): GatewayStats;
+  /** The hot path on Node's objects (node-front.ts): session-era POSTs in established sessions. */
+  native: NativeHandler;
 }
+
+/** What a client of a paused gateway is told. */
+export const PAUSED_MESSAGE =
+  'Switchboard is paused: tool access is off until you resume it (tray menu, Settings in the window, or `switchboard resume`)';
 
 /** Builds the gateway's HTTP front over a GatewayCore: guards, MCP routes of both eras, SSE, health. */
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   const { core, log } = options;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
+  limits.maxSessions = options.maxSessions ?? limits.maxSessions;
   const legacy = createLegacySessions({
     core,
     log,
-    ...(options.clock && { clock: options.clock }),
-    ...(options.sessionIdleTimeoutMs !== undefined && { idleTimeoutMs: options.sessionIdleTimeoutMs }),
-    ...(options.maxSessions !== undefined && { maxSessions: options.maxSessions }),
-    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    clock: options.clock,
+    idleTimeoutMs: options.sessionIdleTimeoutMs,
+    maxSessions: limits.maxSessions,
+    maxSessionsPerPrincipal: limits.maxSessionsPerPrincipal,
+    keepAliveMs: options.keepAliveMs,
   });
   const modern = createModernEndpoint({
     core,
     log,
     maxBodyBytes,
-    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    maxListenStreams: limits.maxListenStreams,
+    maxListenStreamsPerPrincipal: limits.maxListenStreamsPerPrincipal,
+    keepAliveMs: options.keepAliveMs,
   });
   const sse = createSseSessions({
     core,
     log,
-    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    maxSessions: limits.maxSseSessions,
+    maxSessionsPerPrincipal: limits.maxSseSessionsPerPrincipal,
+    keepAliveMs: options.keepAliveMs,
   });
   const mcp = createMcpRoute({ core, legacy, modern, log, maxBodyBytes });
 
@@ -122,40 +159,40 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       const outcome = authenticate(c.req.raw, options.tokens, log, carrier);
       return outcome.ok ? handler(c, outcome.caller) : outcome.response;
     };
+  // Paused: the port stays open (the window, OAuth callbacks and `resume` need it); MCP traffic is refused.
+  const unlessPaused =
+    (handler: Handler): Handler =>
+    (c, caller) =>
+      options.paused?.()
+        ? jsonRpcErrorResponse(503, RPC.serverError, PAUSED_MESSAGE, { headers: { 'retry-after': '30' } })
+        : handler(c, caller);
 
   // No token: a liveness probe for the bridge and the tray; it says nothing about servers or clients.
   app.get('/healthz', () =>
     Response.json({ status: 'ok', service: 'switchboard' }, { headers: { 'cache-control': 'no-store' } }),
   );
 
-  app.all(
-    '/mcp',
-    withToken((c, caller) => mcp(c.req.raw, caller, undefined)),
-  );
+  app.all('/mcp', withToken(unlessPaused((c, caller) => mcp(c.req.raw, caller, undefined))));
   app.all(
     '/mcp/:prefix',
-    withToken((c, caller) => mcp(c.req.raw, caller, c.req.param('prefix'))),
+    withToken(unlessPaused((c, caller) => mcp(c.req.raw, caller, c.req.param('prefix')))),
   );
 
   const openSse = async (caller: CallerIdentity, prefix: string | undefined) => {
     if (prefix !== undefined && !isKnownPrefix(core, prefix)) return unknownServerResponse(prefix);
     return sse.open(scopeFor(caller, prefix), principalOf(caller));
   };
-  app.get(
-    '/sse',
-    withToken((_c, caller) => openSse(caller, undefined)),
-  );
-  app.get(
-    '/sse/:prefix',
-    withToken((c, caller) => openSse(caller, c.req.param('prefix'))),
-  );
+  app.get('/sse', withToken(unlessPaused((_c, caller) => openSse(caller, undefined))));
+  app.get('/sse/:prefix', withToken(unlessPaused((c, caller) => openSse(caller, c.req.param('prefix')))));
   app.post(
     SSE_MESSAGES_PATH,
-    withToken(async (c, caller) => {
-      const body = await readJsonBody(c.req.raw, maxBodyBytes);
-      if (!body.ok) return body.response;
-      return sse.post(c.req.query('sessionId') ?? null, principalOf(caller), body.value, c.req.raw);
-    }),
+    withToken(
+      unlessPaused(async (c, caller) => {
+        const body = await readJsonBody(c.req.raw, maxBodyBytes);
+        if (!body.ok) return body.response;
+        return sse.post(c.req.query('sessionId') ?? null, principalOf(caller), body.value, c.req.raw);
+      }),
+    ),
   );
 
   const notFound = () =>
@@ -174,8 +211,18 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     else app.on(route.method, route.path, handler);
   }
 
+  const native = createNativeMcp({
+    core,
+    legacy,
+    tokens: options.tokens,
+    log,
+    maxBodyBytes,
+    paused: () => options.paused?.() ?? false,
+  });
+
   return {
-    fetch: async (request) => app.fetch(request),
+    native,
+    fetch: async (request, env) => app.fetch(request, env),
     sweep: () => {
       const closed = legacy.sweep();
       if (closed > 0) log.info('closed idle MCP sessions', { count: closed });
@@ -183,6 +230,20 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     async close() {
       await Promise.allSettled([legacy.close(), sse.close(), modern.close()]);
     },
-    stats: () => ({ legacySessions: legacy.size, sseSessions: sse.size }),
+    async endSessions() {
+      modern.endAll();
+      await Promise.allSettled([legacy.endAll(), sse.endAll()]);
+    },
+    endSessionsOf(tokenId) {
+      const principal = principalOf({ tokenId, clientName: '' });
+      return legacy.endOwnedBy(principal) + sse.endOwnedBy(principal) + modern.endOwnedBy(principal);
+    },
+    stats: () => ({
+      legacySessions: legacy.size,
+      sseSessions: sse.size,
+      listenStreams: modern.streams,
+      modernInFlight: modern.inFlight,
+      nativePosts: legacy.nativePosts,
+    }),
   };
 }

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SwitchboardError, errorMessage } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { ConnectionLimits } from './connection-guard.ts';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions } from './connection-guard.ts';
 
 export interface LoopbackListener {
   /** The bound port (the real one when 0 was asked for). */
@@ -10,6 +12,10 @@ export interface LoopbackListener {
   addresses: string[];
   /** Stops listening and ends every connection (open SSE streams never end by themselves). */
   close(): Promise<void>;
+  /** Sockets open now, over every bound address. */
+  connections(): number;
+  /** Sockets closed (or refused) so far to keep under the cap, over every bound address. */
+  evictedConnections(): number;
 }
 
 export interface ListenOptions {
@@ -17,6 +23,8 @@ export interface ListenOptions {
   /** Also bind ::1 (default true): "localhost" resolves to ::1 first on many systems. */
   ipv6?: boolean;
   log: Logger;
+  /** Socket caps and timeouts (see connection-guard.ts); defaults otherwise. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 /** Binds `listener` on 127.0.0.1 (and ::1 when available) at one port; busy port → PORT_IN_USE. */
@@ -25,6 +33,13 @@ export async function listenOnLoopback(
   options: ListenOptions,
 ): Promise<LoopbackListener> {
   const servers: http.Server[] = [];
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const guards: { open: number; evicted: number }[] = [];
+  const createHttpServer = (handler: http.RequestListener) => {
+    const server = createGuardedServer(handler, limits);
+    guards.push(guardConnections(server, limits));
+    return server;
+  };
   const v4 = createHttpServer(listener);
   await bind(v4, '127.0.0.1', options.port);
   servers.push(v4);
@@ -53,6 +68,8 @@ export async function listenOnLoopback(
   return {
     port,
     addresses,
+    connections: () => guards.reduce((sum, guard) => sum + guard.open, 0),
+    evictedConnections: () => guards.reduce((sum, guard) => sum + guard.evicted, 0),
     async close() {
       await Promise.all(
         servers.map((server) => {
@@ -65,8 +82,8 @@ export async function listenOnLoopback(
   };
 }
 
-function createHttpServer(listener: http.RequestListener): http.Server {
-  const server = http.createServer(listener);
+function createGuardedServer(listener: http.RequestListener, limits: ConnectionLimits): http.Server {
+  const server = http.createServer(serverOptions(limits), listener);
   // Requests Node's parser rejects before any handler runs still get a JSON-RPC-shaped answer.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {

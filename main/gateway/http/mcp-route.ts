@@ -6,6 +6,7 @@ import type { CallerIdentity, GatewayCore, GatewayScope } from '../gateway-core.
 import { jsonRpcErrorResponse, RPC } from './json-rpc-response.ts';
 import type { LegacySessions } from './legacy-sessions.ts';
 import type { ModernEndpoint } from './modern-endpoint.ts';
+import { principalOf } from './principal.ts';
 import { MAX_BODY_BYTES, readJsonBody } from './read-json-body.ts';
 
 export interface McpRouteDeps {
@@ -28,10 +29,7 @@ export function scopeFor(caller: CallerIdentity, prefix: string | undefined): Ga
   return prefix === undefined ? { kind: 'all', caller } : { kind: 'server', prefix, caller };
 }
 
-/** The credential behind a caller: a client token's id, or the bridge token. */
-export function principalOf(caller: CallerIdentity): string {
-  return caller.tokenId === undefined ? 'bridge' : `token:${caller.tokenId}`;
-}
+export { principalOf };
 
 /** Who owns a session: the route it was opened on and the token that opened it. */
 export function sessionOwner(caller: CallerIdentity, prefix: string | undefined): string {

@@ -1,15 +1,21 @@
-import type http from 'node:http';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { GatewayCore } from '../gateway-core.ts';
-import type { TokenVerifier } from '../tokens/token-verifier.ts';
-import type { GatewayRoute } from './gateway-app.ts';
+import type { TokenVerifier } from './token-verifier.ts';
+import type { GatewayRoute, GatewayStats } from './gateway-app.ts';
 import { createGatewayApp } from './gateway-app.ts';
 import { removeGatewayInfo, writeGatewayInfo } from './gateway-info-file.ts';
-import { checkHostAndOrigin } from './host-origin-check.ts';
+import type { ConnectionLimits } from './connection-guard.ts';
 import { listenOnLoopback } from './listen-loopback.ts';
 import { jsonRpcErrorResponse, RPC } from './json-rpc-response.ts';
+import { createBodyBudget } from './node-body.ts';
+import { createNodeFront } from './node-front.ts';
+import { MAX_BODY_BYTES } from './read-json-body.ts';
+import type { StreamLimits } from './stream-limits.ts';
+
+/** Request bodies all requests together may hold at once (each one is also bounded by maxBodyBytes). */
+export const DEFAULT_BODY_BUDGET_BYTES = 64 * 1024 * 1024;
 
 export interface GatewayServerOptions {
   core: GatewayCore;
@@ -27,17 +33,33 @@ export interface GatewayServerOptions {
   maxSessions?: number;
   keepAliveMs?: number;
   maxBodyBytes?: number;
+  /** Bytes of request bodies held at once over every request (default 64 MiB). */
+  bodyBudgetBytes?: number;
+  /** Socket caps and timeouts per listener (connection-guard.ts). */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** Session and stream quotas (stream-limits.ts). */
+  streamLimits?: Partial<StreamLimits>;
   routes?: readonly GatewayRoute[];
   /** Where to write the gateway info file the bridge reads (usually `<dataDir>/gateway.json`). */
   infoFile?: string;
+  /** While true, MCP requests are refused (see GatewayAppOptions.paused). */
+  paused?: () => boolean;
 }
 
 export interface RunningGateway {
   /** The aggregate MCP endpoint, e.g. http://127.0.0.1:17517/mcp. */
   url: string;
   port: number;
+  /** Open MCP sessions (session era and legacy SSE). */
+  sessions(): number;
+  /** Ends every open session and stream and keeps listening (the gateway was paused). */
+  endSessions(): Promise<void>;
+  /** Ends the sessions and streams of one client token (it was revoked); returns how many. */
+  endSessionsOf(tokenId: string): number;
   /** Ends sessions and streams, then stops listening. Does NOT close the core (its owner does, after this). */
   close(): Promise<void>;
+  /** Live counts: sessions, streams and sockets, and sockets evicted for the cap (health views and tests). */
+  stats(): GatewayStats & { connections: number; evictedConnections: number };
 }
 
 /** Starts the gateway's HTTP front on loopback; resolves once it accepts connections. */
@@ -49,14 +71,16 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     tokens: options.tokens,
     port: () => boundPort,
     log,
-    ...(options.clock && { clock: options.clock }),
-    ...(options.sessionIdleTimeoutMs !== undefined && { sessionIdleTimeoutMs: options.sessionIdleTimeoutMs }),
-    ...(options.maxSessions !== undefined && { maxSessions: options.maxSessions }),
-    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
-    ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
-    ...(options.routes && { routes: options.routes }),
+    clock: options.clock,
+    sessionIdleTimeoutMs: options.sessionIdleTimeoutMs,
+    maxSessions: options.maxSessions,
+    keepAliveMs: options.keepAliveMs,
+    maxBodyBytes: options.maxBodyBytes,
+    routes: options.routes,
+    streamLimits: options.streamLimits,
+    paused: options.paused,
   });
-  const honoListener = getRequestListener((request) => app.fetch(request), {
+  const honoListener = getRequestListener((request, env) => app.fetch(request, env), {
     // Never replace the process's global Request/Response: upstream clients in this process use them.
     overrideGlobalObjects: false,
     errorHandler: (error) => {
@@ -67,37 +91,21 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       return jsonRpcErrorResponse(500, RPC.internalError, 'Internal error: see the Switchboard log');
     },
   });
-  // The same Host/Origin check as the app's, applied before the adapter parses anything (a hostile Host
-  // may not even form a URL).
-  const listener: http.RequestListener = (incoming, outgoing) => {
-    const verdict = checkHostAndOrigin(
-      { host: incoming.headers.host, origin: incoming.headers.origin },
-      boundPort,
-    );
-    if (verdict.ok) {
-      void honoListener(incoming, outgoing);
-      return;
-    }
-    log.warn('refused a request with a foreign Host or Origin', { reason: verdict.reason });
-    const body = JSON.stringify({
-      jsonrpc: '2.0',
-      error: { code: RPC.serverError, message: `Forbidden: ${verdict.reason}` },
-      id: null,
-    });
-    outgoing.writeHead(403, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      connection: 'close',
-    });
-    outgoing.end(body);
-    incoming.resume(); // discard any body without reading it into memory
-  };
+  const listener = createNodeFront({
+    port: () => boundPort,
+    log,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+    budget: createBodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES),
+    native: app.native,
+    app: honoListener,
+  });
   let bound;
   try {
     bound = await listenOnLoopback(listener, {
       port: options.port,
       log,
-      ...(options.ipv6 !== undefined && { ipv6: options.ipv6 }),
+      limits: options.connectionLimits,
+      ipv6: options.ipv6,
     });
   } catch (error) {
     await app.close();
@@ -119,6 +127,17 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   return {
     url,
     port: bound.port,
+    sessions: () => {
+      const stats = app.stats();
+      return stats.legacySessions + stats.sseSessions;
+    },
+    endSessions: () => app.endSessions(),
+    endSessionsOf: (tokenId) => app.endSessionsOf(tokenId),
+    stats: () => ({
+      ...app.stats(),
+      connections: bound.connections(),
+      evictedConnections: bound.evictedConnections(),
+    }),
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);

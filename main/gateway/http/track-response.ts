@@ -70,3 +70,68 @@ export function trackReader(
     headers: response.headers,
   });
 }
+
+/**
+ * `response` with a body that calls `onDone` once when it ends (as trackResponse), and that WE can end too:
+ * `close()` ends the stream the client reads (a clean end of the HTTP response) and cancels the source, so the
+ * SDK drops what it kept for it. Used for listen streams, which a token revocation must cut off.
+ */
+export function closableResponse(
+  response: Response,
+  signal: AbortSignal | undefined,
+  onDone: () => void,
+): { response: Response; close(): void } {
+  const reader = response.body!.getReader();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    signal?.removeEventListener('abort', finish);
+    onDone();
+  };
+  if (signal?.aborted) finish();
+  else signal?.addEventListener('abort', finish, { once: true });
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    async pull(c) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          finish();
+          c.close();
+        } else c.enqueue(value);
+      } catch (error) {
+        finish();
+        try {
+          c.error(error);
+        } catch {
+          // Already closed by close().
+        }
+      }
+    },
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
+  return {
+    response: new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    }),
+    close() {
+      if (finished) return;
+      finish();
+      try {
+        controller?.close();
+      } catch {
+        // The client already went away.
+      }
+      void reader.cancel().catch(() => {});
+    },
+  };
+}

@@ -7,6 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../main/lib/clock.ts';
 import { silentLogger } from '../../../main/lib/logger.ts';
+import { catalogSourceOf } from '../../../main/gateway/core/catalog-source.ts';
 import { createGatewayCore } from '../../../main/gateway/core/create-gateway-core.ts';
 import type { GatewayCore } from '../../../main/gateway/gateway-core.ts';
 import type { Harness } from '../upstream/pool-harness.ts';
@@ -70,7 +71,7 @@ describe.runIf(installed)('gateway core with real npm MCP servers', () => {
     await both;
     core = createGatewayCore({
       pool: h.pool,
-      catalog: h.catalog,
+      catalog: catalogSourceOf(h.catalog, h.pool),
       servers: h.servers,
       log: silentLogger,
       clock: systemClock,

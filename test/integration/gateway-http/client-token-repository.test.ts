@@ -6,8 +6,8 @@ import { isSwitchboardError } from '../../../main/lib/errors.ts';
 import { openDatabase } from '../../../main/registry/database.ts';
 import type { RegistryDatabase } from '../../../main/registry/database.ts';
 import { createClientTokenRepository } from '../../../main/registry/client-token-repository.ts';
-import { hashToken, looksLikeToken } from '../../../main/gateway/tokens/token-crypto.ts';
-import { createTokenVerifier } from '../../../main/gateway/tokens/token-verifier.ts';
+import { hashToken, looksLikeToken } from '../../../main/tokens/token-crypto.ts';
+import { createTokenVerifier } from '../../../main/gateway/http/token-verifier.ts';
 
 const dirs: string[] = [];
 const opened: RegistryDatabase[] = [];

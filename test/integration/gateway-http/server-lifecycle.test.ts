@@ -86,7 +86,8 @@ describe('gateway server lifecycle', () => {
     await new Promise((r) => setTimeout(r, 100)); // let the GET stream open
     const started = Date.now();
     await gw.close();
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Generous bound (a loaded 2-core machine): speed is measured in bench/, never asserted in tests.
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(gw.core.closed).toBeGreaterThanOrEqual(1);
     const again = await startTestGateway({ port: gw.port });
     running.push(again);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../../main/lib/logger.ts';
+import type { DownstreamCaller } from '../../../../main/gateway/core/downstream-caller.ts';
 import { createInputBridge } from '../../../../main/gateway/core/input-bridge.ts';
 import type { UpstreamCaller } from '../../../../main/upstream/upstream-types.ts';
 
@@ -162,5 +163,23 @@ describe('createInputBridge', () => {
     await round;
     b.close();
     expect(aborted).toBe(true);
+  });
+});
+
+describe('the callers the bridge hands to the pool', () => {
+  it('name their session and carry a call id of their own, never the resume secret', async () => {
+    const b = createInputBridge({ log: silentLogger });
+    const seen: UpstreamCaller[] = [];
+    const run = async (caller: UpstreamCaller) => {
+      seen.push(caller);
+      return 'ok';
+    };
+    await b.start('me', caps, 'session-1', run, new AbortController().signal);
+    await b.start('me', caps, 'session-1', run, new AbortController().signal);
+    const [first, second] = seen as DownstreamCaller[];
+    expect(first?.sessionKey).toBe('session-1');
+    expect(first?.callId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first?.callId).not.toBe(second?.callId);
+    b.close();
   });
 });

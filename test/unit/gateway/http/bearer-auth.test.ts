@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, parseBearerToken } from '../../../../main/gateway/http/bearer-auth.ts';
+import { authenticate } from '../../../../main/gateway/http/bearer-auth.ts';
+import { parseBearerToken } from '../../../../main/tokens/bearer.ts';
 import { silentLogger } from '../../../../main/lib/logger.ts';
-import type { TokenVerifier } from '../../../../main/gateway/tokens/token-verifier.ts';
+import type { TokenVerifier } from '../../../../main/gateway/http/token-verifier.ts';
 
 describe('parseBearerToken', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGatewayApp } from '../../../../main/gateway/http/gateway-app.ts';
 import type { GatewayApp } from '../../../../main/gateway/http/gateway-app.ts';
-import { createTokenVerifier } from '../../../../main/gateway/tokens/token-verifier.ts';
+import { createTokenVerifier } from '../../../../main/gateway/http/token-verifier.ts';
 import { silentLogger } from '../../../../main/lib/logger.ts';
 import { createFakeCore, createMemoryTokens } from '../../../helpers/gateway-harness.ts';
 
@@ -25,9 +25,9 @@ function setup(options: { now?: () => number; idleMs?: number; keepAliveMs?: num
     tokens: createTokenVerifier({ source: tokens.source }),
     port: () => PORT,
     log: silentLogger,
-    ...(options.now && { clock: { now: options.now } }),
-    ...(options.idleMs !== undefined && { sessionIdleTimeoutMs: options.idleMs }),
-    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+    clock: options.now && { now: options.now },
+    sessionIdleTimeoutMs: options.idleMs,
+    keepAliveMs: options.keepAliveMs,
   });
   const headers = (extra: Record<string, string> = {}) => ({
     host: `127.0.0.1:${PORT}`,
