@@ -1,29 +1,36 @@
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 import { bridgeLaunchCommand } from '../bridge/launch-command.ts';
 import { openHub, type Hub } from '../hub.ts';
-import { createContractHandlers } from '../ipc/contract-handlers.ts';
-import { createContractDispatcher } from '../ipc/dispatcher.ts';
+import type { Runtime } from '../hub-runtime.ts';
+import { createHubDispatcher } from '../ipc/contract-handlers.ts';
 import { forwardEvents } from '../ipc/event-forwarding.ts';
-import type { IpcDeps } from '../ipc/handler-types.ts';
 import { toErrorInfo } from '../lib/errors.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { assertOpenableUrl } from '../oauth/browser-opener.ts';
-import { startHubServices, type HubServices } from '../services.ts';
 import { createKeyringKeyProvider } from '../vault/keyring-key-provider.ts';
 import type {
   AiClient,
+  ClientProfile,
   GatewayStatus,
   HealthSnapshot,
+  PendingToolChange,
+  ProfileSummary,
   ServerSummary,
 } from '../../preload/contract/models.ts';
 import { registerContractIpc, windowEventSink } from './ipc-registration.ts';
 import { shouldNotify } from './notifications.ts';
 import { createSafeStorageKeyProvider } from './safe-storage-key-provider.ts';
 import { createTrayController, type TrayController } from './tray.ts';
-import { buildTrayMenu, type TrayAction, type TrayIcon } from './tray-menu.ts';
+import {
+  buildTrayMenu,
+  groupPending,
+  pendingChangesNotice,
+  type PendingToolChanges,
+  type TrayAction,
+  type TrayIcon,
+} from './tray-menu.ts';
 import {
   hardenSession,
   hardenWindow,
@@ -61,12 +68,12 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
   const devUrl = app.isPackaged ? undefined : process.env.SWITCHBOARD_DEV_URL;
   const origin: AppOrigin = {
     rendererDirUrl: pathToFileURL(rendererDir).href + '/',
-    ...(devUrl === undefined ? {} : { devUrl }),
+    devUrl,
   };
   const openExternal = (url: string) => electron.shell.openExternal(url);
 
   let hub: Hub;
-  let services: HubServices;
+  let runtime: Runtime;
   try {
     hub = openHub({
       dataDir,
@@ -75,13 +82,24 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
         createSafeStorageKeyProvider({ safeStorage: electron.safeStorage, platform: process.platform }),
         createKeyringKeyProvider({ platform: process.platform }),
       ],
-    });
-    services = await startHubServices(hub, {
       openBrowser: async (url) => {
         assertOpenableUrl(url);
         await electron.shell.openExternal(url.href);
       },
+      // Claude Desktop starts the bridge with the app's own binary as plain Node, by absolute path.
+      bridgeCommand: () =>
+        bridgeLaunchCommand({
+          runtime: process.execPath,
+          cliEntry: path.join(out, 'cli', 'switchboard.mjs'),
+          dataDir,
+          electron: true,
+        }),
+      onSettingsChange: (changed, after) => {
+        if (changed.includes('app.launchAtLogin'))
+          app.setLoginItemSettings({ openAtLogin: after['app.launchAtLogin'] });
+      },
     });
+    runtime = await hub.start();
   } catch (error) {
     const info = toErrorInfo(error);
     electron.dialog.showErrorBox('Switchboard cannot start', `${info.message}\n\n(${info.code})`);
@@ -90,24 +108,7 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
   }
 
   const settings = hub.registry.settings;
-  const deps: IpcDeps = {
-    services,
-    mode: 'desktop',
-    version: app.getVersion(),
-    clientContext: { platform: process.platform, home: os.homedir(), env: process.env },
-    bridgeCommand: () =>
-      bridgeLaunchCommand({
-        runtime: process.execPath,
-        cliEntry: path.join(out, 'cli', 'switchboard.mjs'),
-        dataDir,
-        electron: true,
-      }),
-    setLaunchAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
-  };
-  const dispatch = createContractDispatcher(createContractHandlers(deps), {
-    redact: (text) => hub.redactor.redact(text),
-    log: hub.log,
-  });
+  const dispatch = createHubDispatcher({ hub, mode: 'desktop', version: app.getVersion() });
 
   hardenSession(electron.session.defaultSession, { origin, dev: devUrl !== undefined });
   registerContractIpc({
@@ -148,7 +149,7 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
     }
   };
   forwardEvents(
-    services,
+    runtime,
     windowEventSink(() => (win && !win.isDestroyed() ? win.webContents : undefined)),
     hub.log,
   );
@@ -184,7 +185,9 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
       case 'open-window':
         return showWindow();
       case 'open-server':
-        return showWindow(`/servers/${encodeURIComponent(action.prefix)}`);
+        return showWindow(
+          `/servers/${encodeURIComponent(action.prefix)}${action.tab === undefined ? '' : `/${action.tab}`}`,
+        );
       case 'copy-url':
         return electron.clipboard.writeText(action.url);
       case 'set-server-enabled':
@@ -200,6 +203,9 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
       case 'set-paused':
         await value('gateway.setPaused', { paused: action.paused });
         return;
+      case 'set-client-profile':
+        await value('profiles.use', { client: action.client, profile: action.profile });
+        return refreshTray();
       case 'set-launch-at-login':
         await value('settings.set', { launchAtLogin: action.enabled });
         return refreshTray();
@@ -219,14 +225,35 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
     },
   );
   let pending: NodeJS.Timeout | undefined;
+  // Tools withheld until approved (issue 14): announced once when they appear, listed in the tray.
+  let lastPending: PendingToolChanges[] | undefined;
   async function refreshTray(): Promise<void> {
-    const [servers, gateway] = await Promise.all([
+    const [servers, gateway, pending, profileNames, profileClients] = await Promise.all([
       value<ServerSummary[]>('servers.list', {}),
       value<GatewayStatus>('gateway.status', {}),
+      value<PendingToolChange[]>('tools.pending', {}),
+      value<ProfileSummary[]>('profiles.list', {}),
+      value<ClientProfile[]>('profiles.clients', {}),
     ]);
     if (!servers || !gateway) return;
+    const pendingToolChanges = groupPending(pending ?? [], servers);
+    const notice = pendingChangesNotice(lastPending, pendingToolChanges, {
+      notifications: settings.get('app.notifications'),
+    });
+    lastPending = pendingToolChanges;
+    if (notice) notify(notice.title, notice.body);
     tray.render(
-      buildTrayMenu({ gateway, servers, clients, launchAtLogin: settings.get('app.launchAtLogin') }),
+      buildTrayMenu({
+        gateway,
+        servers,
+        clients,
+        launchAtLogin: settings.get('app.launchAtLogin'),
+        pendingToolChanges,
+        profiles:
+          profileNames && profileClients
+            ? { names: profileNames.map((p) => p.name), clients: profileClients }
+            : undefined,
+      }),
     );
   }
   const scheduleTray = () => {
@@ -235,10 +262,11 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
     pending = setTimeout(() => void refreshTray(), 150);
   };
   const lastHealth = new Map<string, HealthSnapshot>();
-  services.on('servers.changed', scheduleTray);
-  services.on('gateway.changed', scheduleTray);
-  services.on('auth.changed', scheduleTray);
-  services.on('health.changed', ({ prefix, health }) => {
+  runtime.on('servers.changed', scheduleTray);
+  runtime.on('gateway.changed', scheduleTray);
+  runtime.on('auth.changed', scheduleTray);
+  runtime.on('profiles.changed', scheduleTray);
+  runtime.on('health.changed', ({ prefix, health }) => {
     const server = hub.registry.servers.find(prefix);
     const message = shouldNotify(
       lastHealth.get(prefix),
@@ -266,11 +294,10 @@ export async function startDesktopApp(electron: ElectronModule): Promise<void> {
     event.preventDefault();
     void (async () => {
       try {
-        await services.close();
+        await hub.close();
       } catch (error) {
         hub.log.error('shutdown failed', { error });
       }
-      hub.close();
       tray.destroy();
       stopped = true;
       app.quit();

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../lib/errors.ts';
 
 export interface BridgeLaunchOptions {
@@ -43,4 +45,28 @@ export function bridgeLaunchCommand(options: BridgeLaunchOptions): BridgeLaunchC
   if (options.prefix !== undefined) args.push('--server', options.prefix);
   // Electron's RunAsNode fuse must stay enabled for this; the packaging config owns that switch.
   return { command: options.runtime, args, env: options.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+/**
+ * The bridge as a CLI or `serve` process launches it: this very runtime and the CLI entry script, by
+ * absolute path (the desktop app passes its own binary with ELECTRON_RUN_AS_NODE instead).
+ */
+export function cliBridgeCommand(dataDir: string): BridgeLaunchCommand {
+  return bridgeLaunchCommand({
+    runtime: process.execPath,
+    cliEntry: cliEntryPath(),
+    dataDir,
+    electron: process.versions.electron !== undefined,
+  });
+}
+
+/**
+ * The CLI entry script, absolute: the bundled `out/cli/switchboard.mjs` when it exists, else `main/cli.ts`.
+ * Both sit two folders below the project root, as does this module, so the same rule works in a checkout
+ * and inside the bundle.
+ */
+export function cliEntryPath(moduleUrl: string = import.meta.url): string {
+  const root = path.resolve(path.dirname(fileURLToPath(moduleUrl)), '..', '..');
+  const bundle = path.join(root, 'out', 'cli', 'switchboard.mjs');
+  return fs.existsSync(bundle) ? bundle : path.join(root, 'main', 'cli.ts');
 }

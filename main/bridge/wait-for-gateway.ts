@@ -1,44 +1,56 @@
 import type { BridgeTarget } from './bridge-target.ts';
 import { backoffDelays } from './backoff.ts';
+import type { HubCheck } from './proven-hub.ts';
+import { checkHub } from './proven-hub.ts';
 
 export interface WaitForGatewayOptions {
-  target: BridgeTarget;
+  target: Pick<BridgeTarget, 'port' | 'url' | 'token'>;
   /** Total time to keep trying. */
   totalMs: number;
-  /** Called once, when the first attempt fails: the one message a person sees while waiting. */
-  onWaiting?: (url: URL) => void;
+  /**
+   * Called after each failed attempt with what answered: the caller says one line per kind of outage
+   * (nothing there, or a program that is not this Switchboard).
+   */
+  onWaiting?: (url: URL, check: Exclude<HubCheck, { kind: 'proven' }>) => void;
   sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
+  /** How the port is checked (default: the hub proof on a fresh connection). */
+  check?: (port: number, token: string | undefined) => Promise<HubCheck>;
   signal?: AbortSignal;
 }
 
-/** True when the hub answers its health check at the target's port and the bridge token exists. */
-export async function probeGateway(
-  target: BridgeTarget,
-  fetchFn: typeof fetch = fetch,
-  signal?: AbortSignal,
-): Promise<boolean> {
-  if (target.token() === undefined) return false;
-  const url = new URL('/healthz', target.url());
+/**
+ * What answers at the target's port: only a hub that PROVES it holds this data directory's bridge token
+ * counts (see hub-proof.ts). `/healthz` is not asked: any program can say "switchboard" there.
+ */
+export async function probeHub(
+  target: Pick<BridgeTarget, 'port' | 'token'>,
+  check: (port: number, token: string | undefined) => Promise<HubCheck> = (port, token) =>
+    checkHub({ port, token }),
+): Promise<HubCheck> {
+  let token: string | undefined;
   try {
-    const response = await fetchFn(url, {
-      signal: AbortSignal.any([AbortSignal.timeout(2_000), ...(signal ? [signal] : [])]),
-    });
-    if (!response.ok) return false;
-    // Another program may hold the port: only our own health answer counts.
-    const body = (await response.json()) as { service?: unknown };
-    return body.service === 'switchboard';
+    token = target.token();
   } catch {
-    return false;
+    token = undefined; // a damaged token file: the hub replaces it when it starts
   }
+  return check(target.port(), token);
 }
 
-/** Retries with backoff until the hub is up (true) or the time budget is spent (false). */
+/** True when this data directory's hub answers, proven, at the target's port. */
+export async function probeGateway(target: Pick<BridgeTarget, 'port' | 'token'>): Promise<boolean> {
+  return (await probeHub(target)).kind === 'proven';
+}
+
+/** Retries with backoff until the hub is up and proven (true) or the time budget is spent (false). */
 export async function waitForGateway(options: WaitForGatewayOptions): Promise<boolean> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const probe = () => probeGateway(options.target, options.fetch, options.signal);
+  const probe = async () => {
+    const check = await probeHub(options.target, options.check);
+    if (check.kind === 'proven') return true;
+    options.onWaiting?.(options.target.url(), check);
+    return false;
+  };
   if (await probe()) return true;
-  options.onWaiting?.(options.target.url());
   for (const delay of backoffDelays({ totalMs: options.totalMs })) {
     if (options.signal?.aborted) return false;
     await sleep(delay);

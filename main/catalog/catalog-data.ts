@@ -5,6 +5,9 @@ import type { CatalogAuthKind, CatalogCategory, CatalogEntry, CatalogTemplate } 
  * documentation (sources in docs/decisions/client-config-formats.md); official servers are preferred, and the
  * archived reference servers are used only where no maintained official one exists. Remote servers that sign
  * people in with OAuth need no variables here: the Connect button does the rest.
+ *
+ * Over 400 lines on purpose: it is data, one entry per server, and splitting it would only scatter the list
+ * a reviewer reads top to bottom (the shape and checks live in catalog-entry.ts and the catalog tests).
  */
 
 interface Base {
@@ -243,8 +246,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     },
     'env',
     'uvx',
-    ['--from', 'redis-mcp-server@latest', 'redis-mcp-server', '--url', '${REDIS_URL}'],
-    [secret('REDIS_URL', 'Connection URL, e.g. redis://user:password@localhost:6379/0')],
+    // Configured through the environment, never `--url`: arguments are visible to every local user (`ps`).
+    ['--from', 'redis-mcp-server@latest', 'redis-mcp-server'],
+    [
+      setting('REDIS_HOST', 'Host name of the Redis server', '127.0.0.1'),
+      setting('REDIS_PORT', 'Port of the Redis server', '6379'),
+      { ...setting('REDIS_USERNAME', 'User name (leave empty for the default user)'), required: false },
+      { ...secret('REDIS_PWD', 'Password of that user (leave empty when none is set)'), required: false },
+    ],
   ),
   remote(
     {

@@ -106,7 +106,7 @@ export function toRegistryServerJson(
     title: def.name,
     description,
     version: options.version ?? '1.0.0',
-    ...(options.websiteUrl === undefined ? {} : { websiteUrl: options.websiteUrl }),
+    websiteUrl: options.websiteUrl,
     ...(def.transport === 'stdio'
       ? { packages: [toPackage(def, specs)] }
       : { remotes: [toRemote(def, specs)] }),
@@ -159,7 +159,7 @@ function toPackage(def: Extract<ServerDefinition, { transport: 'stdio' }>, specs
   return {
     registryType,
     identifier,
-    ...(version === undefined ? {} : { version }),
+    version,
     runtimeHint: runtime,
     transport: { type: 'stdio' },
     ...(runtimeArguments.length > 0 ? { runtimeArguments } : {}),
@@ -196,7 +196,7 @@ function toRemote(
   return {
     type: def.transport === 'http' ? 'streamable-http' : 'sse',
     url: url.value,
-    ...(url.variables === undefined ? {} : { variables: url.variables }),
+    variables: url.variables,
     ...(headers.length > 0 ? { headers } : {}),
   };
 }
@@ -233,9 +233,9 @@ function argument(
   const converted = placeholders(value, specs);
   return {
     type,
-    ...(name === undefined ? {} : { name }),
+    name,
     value: converted.value,
-    ...(converted.variables === undefined ? {} : { variables: converted.variables }),
+    variables: converted.variables,
   };
 }
 
@@ -255,7 +255,7 @@ function placeholders(
 
 function input(spec: EnvVarSpec): RegistryInput {
   return {
-    ...(spec.description === undefined ? {} : { description: spec.description }),
+    description: spec.description,
     isRequired: spec.required,
     isSecret: spec.secret,
     ...(spec.secret || spec.default === undefined ? {} : { default: spec.default }),

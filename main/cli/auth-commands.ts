@@ -1,33 +1,14 @@
 import type { Command } from 'commander';
-import type { ServerAuth, ServerDefinition } from '../../preload/contract/server-definition.ts';
+import type { ServerAuth } from '../../preload/contract/server-definition.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { CredentialStatus } from '../oauth/grant-record.ts';
-import type { OAuthManager } from '../oauth/oauth-manager.ts';
-import type { Output } from './output.ts';
+import type { CliContext } from './context.ts';
 import { table } from './output.ts';
 import { readSecret } from './read-secret.ts';
 import { collect } from './parse-pairs.ts';
 
-/** What the auth commands need from the hub (the real Hub satisfies it structurally). */
-export interface AuthHub {
-  oauth: Pick<OAuthManager, 'connect' | 'status' | 'disconnect' | 'setClientSecret' | 'hasClientSecret'>;
-  servers: { list(): ServerDefinition[]; get(prefix: string): ServerDefinition };
-  /**
-   * Makes sure GET /oauth/callback is served on the gateway's stable port while a Connect waits: binds it
-   * for the duration when no gateway runs, or delegates to the running one (see the OAuth decision doc).
-   */
-  ensureOAuthCallback(): Promise<{ close(): Promise<void> }>;
-}
-
-/** The slice of CliContext the auth commands use. */
-export interface AuthCommandsContext {
-  out: Output;
-  stdin: NodeJS.ReadStream;
-  hub(): Promise<AuthHub>;
-}
-
 /** `switchboard auth …`: connect (browser sign-in or client credentials), status, disconnect, client secrets. */
-export function registerAuthCommands(program: Command, ctx: AuthCommandsContext): void {
+export function registerAuthCommands(program: Command, ctx: CliContext): void {
   const auth = program
     .command('auth')
     .description('OAuth sign-in to remote servers (tokens are never shown)');
@@ -44,17 +25,25 @@ export function registerAuthCommands(program: Command, ctx: AuthCommandsContext)
     .description('sign in (opens the browser and prints the URL) or fetch a client-credentials token')
     .action(async (prefix: string, opts: { scope: string[] }) => {
       const hub = await ctx.hub();
-      hub.servers.get(prefix); // NOT_FOUND before any network
-      const callback = await hub.ensureOAuthCallback();
-      try {
-        const status = await hub.oauth.connect(prefix, opts.scope.length ? { scopes: opts.scope } : {});
-        ctx.out.result(
-          status,
-          () => `connected ${prefix}${status.scopes.length ? ` (${status.scopes.join(' ')})` : ''}`,
-        );
-      } finally {
-        await callback.close();
+      hub.registry.servers.get(prefix); // NOT_FOUND before any network
+      const scopes = opts.scope.length ? opts.scope : undefined;
+      // Loaded on use: the sign-in side pulls in the MCP SDK, which other commands must not pay for.
+      const { signInPlace } = await import('./auth-hub.ts');
+      const place = await signInPlace(hub, (text) => ctx.out.note(text));
+      let status: CredentialStatus;
+      if (place.kind === 'running-hub') {
+        status = await place.connect(prefix, scopes);
+      } else {
+        try {
+          status = await hub.useCases.auth.connect(prefix, scopes);
+        } finally {
+          await place.close();
+        }
       }
+      ctx.out.result(
+        status,
+        () => `connected ${prefix}${status.scopes.length ? ` (${status.scopes.join(' ')})` : ''}`,
+      );
     });
 
   auth
@@ -62,15 +51,8 @@ export function registerAuthCommands(program: Command, ctx: AuthCommandsContext)
     .argument('[prefix]')
     .description('show whether servers have a credential, when it expires and its scopes')
     .action(async (prefix: string | undefined) => {
-      const hub = await ctx.hub();
-      const statuses =
-        prefix !== undefined
-          ? [hub.oauth.status(prefix)]
-          : hub.servers
-              .list()
-              .filter((s) => s.transport !== 'stdio')
-              .map((s) => hub.oauth.status(s.prefix))
-              .filter((s) => s.flow !== 'none');
+      const { auth: useCase } = (await ctx.hub()).useCases;
+      const statuses = prefix !== undefined ? [await useCase.status(prefix)] : await useCase.statuses();
       ctx.out.result(prefix !== undefined ? statuses[0] : statuses, () =>
         statuses.length === 0
           ? 'no server uses OAuth'
@@ -85,8 +67,7 @@ export function registerAuthCommands(program: Command, ctx: AuthCommandsContext)
       'revoke the sign-in at the authorization server (when it offers revocation) and delete it here',
     )
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      const result = await hub.oauth.disconnect(prefix);
+      const result = await (await ctx.hub()).useCases.auth.disconnect(prefix);
       ctx.out.result({ prefix, ...result }, () =>
         [
           `disconnected ${prefix}`,
@@ -104,9 +85,10 @@ export function registerAuthCommands(program: Command, ctx: AuthCommandsContext)
     .description('store the OAuth client secret of a server from stdin or a hidden prompt')
     .action(async (prefix: string) => {
       const hub = await ctx.hub();
-      hub.servers.get(prefix);
+      hub.registry.servers.get(prefix);
+      hub.vault.unlock();
       const secret = await readSecret(`${prefix} client secret: `, ctx.stdin);
-      hub.oauth.setClientSecret(prefix, secret);
+      await hub.useCases.auth.setClientSecret(prefix, secret);
       ctx.out.result({ prefix, isSet: true }, () => `stored the client secret of ${prefix}`);
     });
 
@@ -115,9 +97,7 @@ export function registerAuthCommands(program: Command, ctx: AuthCommandsContext)
     .argument('<prefix>')
     .description('delete the stored OAuth client secret of a server')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      const had = hub.oauth.hasClientSecret(prefix);
-      hub.oauth.setClientSecret(prefix, undefined);
+      const { had } = await (await ctx.hub()).useCases.auth.setClientSecret(prefix, undefined);
       ctx.out.result({ prefix, removed: had }, () =>
         had ? `deleted the client secret of ${prefix}` : `${prefix} had no client secret`,
       );
@@ -198,7 +178,7 @@ export function oauthFromOptions(opts: OAuthAddOptions): { auth?: ServerAuth; pa
       auth: {
         kind: 'oauth',
         flow: 'authorization_code',
-        ...(opts.oauthClientId ? { clientId: opts.oauthClientId } : {}),
+        clientId: opts.oauthClientId || undefined,
         ...scopes,
         ...resource,
       },
@@ -220,7 +200,7 @@ export function oauthFromOptions(opts: OAuthAddOptions): { auth?: ServerAuth; pa
         tokenUrl: opts.oauthTokenUrl,
         ...scopes,
         ...resource,
-        ...(opts.oauthAudience ? { audience: opts.oauthAudience } : {}),
+        audience: opts.oauthAudience || undefined,
       },
       ...passThrough,
     };

@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { bridgeLaunchCommand } from '../bridge/launch-command.ts';
 import {
-  createClientService,
   hasProjectFile,
-  hubClientServiceDeps,
   type ClientFileChange,
   type ClientRow,
-  type ClientService,
   type ImportResult,
 } from '../clients/client-service.ts';
 import { CLIENT_ADAPTERS, getClientAdapter } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../lib/errors.ts';
-import { setValueHint } from './catalog-commands.ts';
+import { setValueHint } from '../usecases/catalog.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -43,8 +35,8 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     .description('list AI clients: detected, config file, and whether Switchboard is connected')
     .option('--project <dir>', "show the project's own file for clients that have one")
     .action(async (opts: TargetOptions) => {
-      const service = await clientService(ctx);
-      const rows = await service.listClients(projectOption(opts));
+      const service = (await ctx.hub()).useCases.clients;
+      const rows = await service.list(projectOption(opts));
       ctx.out.result(rows, () => rows.map(renderClient).join('\n'));
     });
 
@@ -69,7 +61,8 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     .description("write Switchboard's entry into an AI client's MCP config (backup kept)")
     .option('--project <dir>', "write the project's file (e.g. .cursor/mcp.json) instead of the user's")
     .option('--print-link', 'print a one-click install link instead of writing the file (Cursor, VS Code)')
-    .action(async (id: string, opts: TargetOptions & { printLink?: boolean }) => {
+    .option('--profile <name>', 'bind the client to this profile (see switchboard profile list)')
+    .action(async (id: string, opts: TargetOptions & { printLink?: boolean; profile?: string }) => {
       await connect(ctx, id, opts);
     });
 
@@ -80,7 +73,7 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     .option('--project <dir>', "edit the project's file instead of the user's")
     .action(async (id: string, opts: TargetOptions) => {
       const options = targetOption(id, opts);
-      const service = await clientService(ctx);
+      const service = (await ctx.hub()).useCases.clients;
       const result = await service.disconnect(id, options);
       ctx.out.result(
         {
@@ -98,12 +91,15 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
 async function connect(
   ctx: CliContext,
   id: string,
-  opts: TargetOptions & { printLink?: boolean },
+  opts: TargetOptions & { printLink?: boolean; profile?: string },
 ): Promise<void> {
   const options = targetOption(id, opts);
-  const service = await clientService(ctx);
+  const service = (await ctx.hub()).useCases.clients;
   if (opts.printLink) {
+    const profiles = (await ctx.hub()).useCases.profiles;
+    if (opts.profile !== undefined) profiles.assertExists(opts.profile);
     const { client, link, tokenName, restartHint } = await service.printLink(id, options);
+    if (opts.profile !== undefined) profiles.use(tokenName, opts.profile);
     ctx.out.result({ client, link, tokenName }, () => link);
     ctx.out.note(
       `Open this link to add Switchboard to ${displayName(id)}. It carries the client token ` +
@@ -111,7 +107,7 @@ async function connect(
     );
     return;
   }
-  const result = await service.connect(id, options);
+  const result = await service.connect(id, { ...options, profile: opts.profile });
   ctx.out.result(
     {
       client: result.client,
@@ -137,7 +133,7 @@ export async function importFromClient(
   if (opts.dryRun && opts.replace)
     throw new SwitchboardError('USAGE', 'give --dry-run or --replace, not both');
   const options = targetOption(id, opts);
-  const service = await clientService(ctx);
+  const service = (await ctx.hub()).useCases.clients;
   if (opts.dryRun) {
     const preview = await service.importPreview(id, options);
     noteMissing(ctx, preview.source);
@@ -229,35 +225,4 @@ function targetOption(id: string, opts: TargetOptions): { projectDir?: string } 
     );
   }
   return projectOption(opts);
-}
-
-/** The client service of the CLI's hub: client files under the real home (or $SWITCHBOARD_CLIENT_HOME). */
-async function clientService(ctx: CliContext): Promise<ClientService> {
-  const hub = await ctx.hub();
-  return createClientService({
-    ...hubClientServiceDeps(hub),
-    platform: process.platform,
-    homedir: os.homedir(),
-    env: ctx.env,
-    // Claude Desktop starts the bridge with this very runtime and this CLI's entry script, by absolute path
-    // (the app's own binary with ELECTRON_RUN_AS_NODE inside Electron): never npx, never a `node` from PATH.
-    bridgeCommand: () =>
-      bridgeLaunchCommand({
-        runtime: process.execPath,
-        cliEntry: cliEntryPath(),
-        dataDir: hub.dataDir,
-        electron: process.versions.electron !== undefined,
-      }),
-  });
-}
-
-/**
- * The CLI entry script, absolute: the bundled `out/cli/switchboard.mjs` when it exists, else `main/cli.ts`.
- * Both sit two folders below the project root, as does this module, so the same rule works in a checkout
- * and inside the bundle.
- */
-export function cliEntryPath(moduleUrl: string = import.meta.url): string {
-  const root = path.resolve(path.dirname(fileURLToPath(moduleUrl)), '..', '..');
-  const bundle = path.join(root, 'out', 'cli', 'switchboard.mjs');
-  return fs.existsSync(bundle) ? bundle : path.join(root, 'main', 'cli.ts');
 }

@@ -25,6 +25,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
       const checks: DoctorCheck[] = [checkNode()];
       try {
         const hub = await ctx.hub();
+        // Opening the hub refused an unsafe folder already (see main/lib/data-dir.ts); this reports the rest.
         checks.push(checkDataDir(hub.dataDir));
         const db = hub.registry.db;
         checks.push({
@@ -45,7 +46,12 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
           checks.push({ name: 'vault', ok: false, detail: toErrorInfo(error).message });
         }
       } catch (error) {
-        checks.push({ name: 'database', ok: false, detail: toErrorInfo(error).message });
+        const info = toErrorInfo(error);
+        checks.push({
+          name: info.code === 'DATA_DIR_UNSAFE' ? 'data dir' : 'database',
+          ok: false,
+          detail: info.message,
+        });
       }
       checks.push(await checkLoginShellPath(ctx.env));
 

@@ -33,6 +33,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DB_NEWER_THAN_APP':
     case 'DB_READ_ONLY':
     case 'DB_ERROR':
+    case 'DATA_DIR_UNSAFE':
       return EXIT.database;
     case 'UPSTREAM_UNAVAILABLE':
     case 'UPSTREAM_TIMEOUT':

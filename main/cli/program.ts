@@ -14,8 +14,10 @@ import { registerTokenCommands } from './token-commands.ts';
 import { registerClientCommands } from './client-commands.ts';
 import { registerCatalogCommands } from './catalog-commands.ts';
 import { registerAuthCommands } from './auth-commands.ts';
-import { registerStatusCommand } from './status-command.ts';
+import { registerGatewayCommands, registerStatusCommand } from './status-command.ts';
 import { registerVarCommands } from './var-commands.ts';
+import { registerToolCommands } from './tool-commands.ts';
+import { registerProfileCommands } from './profile-commands.ts';
 import { resolveDataDir } from '../lib/paths.ts';
 import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
 import { openHub, type Hub } from '../hub.ts';
@@ -63,7 +65,7 @@ export async function runCli(options: RunOptions): Promise<number> {
         hub = openHub({
           dataDir: resolveDataDir({ flag: opts.dataDir, env }),
           env,
-          ...(opts.vaultPassphraseFile === undefined ? {} : { passphraseFile: opts.vaultPassphraseFile }),
+          passphraseFile: opts.vaultPassphraseFile,
         });
       }
       return hub;
@@ -82,16 +84,11 @@ export async function runCli(options: RunOptions): Promise<number> {
   registerClientCommands(program, ctx);
   registerCatalogCommands(program, ctx);
   registerStatusCommand(program, ctx);
+  registerGatewayCommands(program, ctx);
   registerVarCommands(program, ctx);
-  registerAuthCommands(program, {
-    out,
-    stdin: ctx.stdin,
-    // Loaded on use: the OAuth client side pulls in the MCP SDK, which other commands must not pay for.
-    hub: async () => {
-      const { createCliAuthHub } = await import('../oauth/cli-auth-hub.ts');
-      return createCliAuthHub(await ctx.hub(), { env, print: (text) => out.note(text) });
-    },
-  });
+  registerToolCommands(program, ctx);
+  registerAuthCommands(program, ctx);
+  registerProfileCommands(program, ctx);
 
   try {
     await program.parseAsync(options.argv, { from: 'user' });
@@ -105,6 +102,6 @@ export async function runCli(options: RunOptions): Promise<number> {
     out.failure(info);
     return error instanceof SwitchboardError ? exitCodeFor(error.code) : EXIT.internal;
   } finally {
-    hub?.close();
+    await hub?.close();
   }
 }

@@ -20,7 +20,8 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
       const spec = hub.registry.servers.get(prefix).envVars.find((v) => v.name === name);
       if (spec?.secret !== false) hub.vault.unlock();
       const value = await readSecret(`${prefix} ${name}: `, ctx.stdin);
-      const { declared, secret } = hub.variables.set(prefix, name, value);
+      const { state, declared } = await hub.useCases.variables.set(prefix, name, value);
+      const { secret } = state;
       ctx.out.result({ prefix, name, isSet: true, secret, declared }, () =>
         declared
           ? `set ${name} for ${prefix} (declared it as a secret variable of ${prefix})`
@@ -34,8 +35,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .argument('<name>')
     .description('delete a secret')
     .action(async (prefix: string, name: string) => {
-      const hub = await ctx.hub();
-      const removed = hub.variables.unset(prefix, name);
+      const removed = await (await ctx.hub()).useCases.variables.unset(prefix, name);
       ctx.out.result({ prefix, name, removed }, () =>
         removed ? `unset ${name} for ${prefix}` : `${name} was not set for ${prefix}`,
       );
@@ -46,8 +46,7 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
     .argument('<prefix>')
     .description('list secret names and whether each is set')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      const entries = hub.variables.list(prefix);
+      const entries = (await ctx.hub()).useCases.variables.list(prefix);
       ctx.out.result(entries, () => renderVariables(prefix, entries));
     });
 }

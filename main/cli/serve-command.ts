@@ -1,10 +1,7 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Hub } from '../hub.ts';
 import type { CliContext } from './context.ts';
-import type { HubServices } from '../services.ts';
 
 /** Parses a `--port` value: 1–65535, or 0 for "any free port" (tests, side-by-side runs). */
 export function parsePortOption(value: string): number {
@@ -29,52 +26,26 @@ export interface RunningServices {
 /** Starts the hub's services; `port` overrides the gateway.port setting; `ui` also serves the web UI. */
 export type StartServices = (hub: Hub, options: { port?: number; ui?: boolean }) => Promise<RunningServices>;
 
-/** The real thing: pool, gateway, health and OAuth over the hub; the CLI opens browsers with the system opener. */
+/** The real thing: pool, gateway, health and OAuth in this process, plus the web UI when asked. */
 export const startServicesForCli: StartServices = async (hub, options) => {
-  // Loaded here, not at the top: the services pull in the MCP SDK, Hono and the upstream pool, which every
-  // other command (`--help`, `server list`, `secret set`…) would otherwise pay for at start-up.
-  const [{ startHubServices }, { createCliOpener }, { bridgeLaunchCommand }, { createWebUi }] =
-    await Promise.all([
-      import('../services.ts'),
-      import('../oauth/browser-opener.ts'),
-      import('../bridge/launch-command.ts'),
-      import('../web/web-ui.ts'),
-    ]);
-  const webUi = options.ui
-    ? createWebUi({
-        deps: {
-          version: APP_VERSION,
-          clientContext: { platform: process.platform, home: os.homedir(), env: process.env },
-          // The bridge runs with this very runtime and CLI script, by absolute path.
-          bridgeCommand: () =>
-            bridgeLaunchCommand({
-              runtime: process.execPath,
-              cliEntry: path.resolve(process.argv[1] ?? ''),
-              dataDir: hub.dataDir,
-              electron: false,
-            }),
-        },
-      })
-    : undefined;
-  const services = await startHubServices(hub, {
-    ...(options.port === undefined ? {} : { port: options.port }),
-    // SWITCHBOARD_NO_BROWSER=1 (CI, SSH, tests): print the sign-in address only, as `auth connect` does.
-    openBrowser: createCliOpener({
-      print: (text) => process.stderr.write(text + '\n'),
-      tryOpen: process.env.SWITCHBOARD_NO_BROWSER !== '1',
-    }),
-    ...(webUi ? { routes: (s: HubServices) => webUi.routes(s) } : {}),
+  // Loaded here, not at the top: the web UI pulls in the contract handlers, which other commands never need.
+  const { createWebUi } = await import('../web/web-ui.ts');
+  const webUi = options.ui ? createWebUi({ hub, version: APP_VERSION }) : undefined;
+  const runtime = await hub.start({
+    port: options.port,
+    routes: webUi ? (started) => webUi.routes(started) : undefined,
   });
-  const gateway = services.gateway();
+  const front = runtime.front();
   return {
-    url: gateway?.url ?? '',
-    ...(webUi && gateway ? { uiUrl: webUi.url(gateway.port) } : {}),
-    ...(webUi && webUi.staticDir === undefined
-      ? { uiProblem: 'the window is not built (run `npm run build`); /ui answers 503 until it is' }
-      : {}),
+    url: front?.url ?? '',
+    uiUrl: webUi && front ? webUi.url(front.port) : undefined,
+    uiProblem:
+      webUi && webUi.staticDir === undefined
+        ? 'the window is not built (run `npm run build`); /ui answers 503 until it is'
+        : undefined,
     close: async () => {
       webUi?.close();
-      await services.close();
+      await runtime.close();
     },
   };
 };
@@ -97,7 +68,7 @@ export interface RunServeOptions {
 /** Runs the hub's services until the stop signal, then shuts down in order: sessions, core, pool, database. */
 export async function runServe(options: RunServeOptions): Promise<void> {
   const services = await options.startServices(options.hub, {
-    ...(options.port === undefined ? {} : { port: options.port }),
+    port: options.port,
     ...(options.ui ? { ui: true } : {}),
   });
   options.note(`Switchboard gateway listening on ${services.url} (Ctrl+C to stop)`);
@@ -108,7 +79,7 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   const signal = await options.stopSignal;
   options.note(`${signal}: shutting down`);
   await services.close();
-  options.hub.close();
+  await options.hub.close();
   options.note('stopped');
 }
 

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import type { ServerDefinitionInput, StoredServer } from '../../preload/contract/server-definition.ts';
+import type { ServerDefinitionInput } from '../../preload/contract/server-definition.ts';
 import type { CliContext } from './context.ts';
 import { table } from './output.ts';
 import { collect, parseEnvPairs, parseHeaderPairs } from './parse-pairs.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import { addOAuthOptions, oauthFromOptions, type OAuthAddOptions } from './auth-commands.ts';
 import { readSecret } from './read-secret.ts';
-import { CLIENT_SECRET_NAME, clientSecretOwner } from '../oauth/oauth-vault.ts';
+import { toDefinition } from '../registry/server-repository.ts';
+import { targetOf } from '../usecases/server-views.ts';
 
 interface AddOptions extends OAuthAddOptions {
   name?: string;
@@ -55,12 +56,9 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
       const clientSecret = opts.oauthClientSecretStdin
         ? await readSecret(`${prefix} OAuth client secret: `, ctx.stdin)
         : undefined;
-      const stored = hub.registry.db.connection.transaction(() => {
-        const added = hub.registry.servers.add(input);
-        if (clientSecret !== undefined)
-          hub.vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, clientSecret);
-        return added;
-      })();
+      warnAboutSecretsInArgs(input, ctx);
+      await hub.useCases.servers.add(input, { clientSecret });
+      const stored = hub.useCases.servers.stored(input.prefix);
       ctx.out.result(stored, () => `added ${stored.prefix} (${stored.transport})`);
       if (opts.secretVar.length > 0) {
         ctx.out.note(
@@ -80,7 +78,7 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
           ? 'no servers yet: add one with `switchboard server add`'
           : table([
               ['PREFIX', 'TRANSPORT', 'ENABLED', 'TARGET'],
-              ...servers.map((s) => [s.prefix, s.transport, s.enabled ? 'yes' : 'no', target(s)]),
+              ...servers.map((s) => [s.prefix, s.transport, s.enabled ? 'yes' : 'no', targetOf(s)]),
             ]),
       );
     });
@@ -90,19 +88,29 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .argument('<prefix>')
     .description('show one server definition (never secret values)')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      const stored = hub.registry.servers.get(prefix);
+      const stored = (await ctx.hub()).useCases.servers.stored(prefix);
       ctx.out.result(stored, () => JSON.stringify(stored, null, 2));
     });
 
   server
     .command('remove')
     .argument('<prefix>')
-    .description('remove a server and every secret stored for it')
+    .description('remove a server and everything it owns: secrets, sign-ins, values, tool switches, history')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      hub.variables.removeServer(prefix);
+      await (await ctx.hub()).useCases.servers.remove(prefix);
       ctx.out.result({ removed: prefix }, () => `removed ${prefix}`);
+    });
+
+  server
+    .command('rename')
+    .argument('<prefix>')
+    .argument('<new-prefix>')
+    .description('give a server a new prefix (its secrets, sign-in and history stay with it)')
+    .action(async (prefix: string, next: string) => {
+      const { servers } = (await ctx.hub()).useCases;
+      const definition = toDefinition(servers.stored(prefix));
+      await servers.update(prefix, { ...definition, prefix: next });
+      ctx.out.result({ renamed: prefix, prefix: next }, () => `renamed ${prefix} to ${next}`);
     });
 
   for (const [verb, enabled] of [
@@ -114,8 +122,9 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
       .argument('<prefix>')
       .description(`${verb} a server`)
       .action(async (prefix: string) => {
-        const hub = await ctx.hub();
-        const stored = hub.registry.servers.setEnabled(prefix, enabled);
+        const { servers } = (await ctx.hub()).useCases;
+        await servers.setEnabled(prefix, enabled);
+        const stored = servers.stored(prefix);
         ctx.out.result(stored, () => `${prefix} ${enabled ? 'enabled' : 'disabled'}`);
       });
   }
@@ -164,10 +173,25 @@ function buildDefinition(prefix: string, command: string[], opts: AddOptions): S
     command: executable,
     args,
     env: parseEnvPairs(opts.env),
-    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+    cwd: opts.cwd,
   };
 }
 
-function target(server: StoredServer): string {
-  return server.transport === 'stdio' ? [server.command, ...server.args].join(' ') : server.url;
+/**
+ * Every local user can read a process's arguments (`ps`), so a `${SECRET}` reference in args would put the
+ * secret's value on display once the server runs. Say so, and how to pass it through the environment instead.
+ */
+function warnAboutSecretsInArgs(input: ServerDefinitionInput, ctx: CliContext): void {
+  if (input.transport !== 'stdio') return;
+  const secretNames = new Set((input.envVars ?? []).filter((v) => v.secret !== false).map((v) => v.name));
+  const inArgs = (input.args ?? []).flatMap((arg) =>
+    [...arg.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] ?? ''),
+  );
+  const exposed = [...new Set(inArgs.filter((name) => secretNames.has(name)))];
+  if (exposed.length === 0) return;
+  ctx.out.note(
+    `warning: ${exposed.join(', ')} ${exposed.length === 1 ? 'is a secret' : 'are secrets'} used in the command's ` +
+      'arguments, which every user of this machine can read in the process list; pass ' +
+      `${exposed.length === 1 ? 'it' : 'them'} in the environment instead (--env NAME=\${NAME}) if the server allows`,
+  );
 }

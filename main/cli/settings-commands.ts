@@ -12,9 +12,9 @@ export function registerSettingsCommands(program: Command, ctx: CliContext): voi
     .argument('[value]', 'new value (JSON: 17600, true, …); "default" resets it')
     .description('show every setting, one setting, or change one (a running hub picks most up at once)')
     .action(async (key: string | undefined, value: string | undefined) => {
-      const { settings } = (await ctx.hub()).registry;
+      const { settings } = (await ctx.hub()).useCases;
       if (key === undefined) {
-        const all = settings.getAll();
+        const all = settings.all();
         ctx.out.result(all, () =>
           table([['SETTING', 'VALUE'], ...Object.entries(all).map(([k, v]) => [k, String(v)])]),
         );
@@ -24,8 +24,8 @@ export function registerSettingsCommands(program: Command, ctx: CliContext): voi
         throw new SwitchboardError('USAGE', `unknown setting "${key}"; known: ${SETTING_KEYS.join(', ')}`);
       }
       const name = key as SettingKey;
-      if (value === 'default') settings.reset(name);
-      else if (value !== undefined) settings.set(name, parseValue(value));
+      if (value !== undefined)
+        await settings.set({ [name]: value === 'default' ? undefined : parseValue(value) });
       const current = settings.get(name);
       ctx.out.result({ [name]: current }, () => `${name} = ${String(current)}`);
     });

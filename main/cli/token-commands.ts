@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createClientTokenRepository } from '../registry/client-token-repository.ts';
 import type { CliContext } from './context.ts';
 import { table } from './output.ts';
 
@@ -8,17 +7,14 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
   const token = program
     .command('token')
     .description('manage the client tokens AI apps use to call the gateway (shown once, stored hashed)');
-  const repository = async () => {
-    const hub = await ctx.hub();
-    return createClientTokenRepository(hub.registry.db, { clock: hub.clock });
-  };
+  const tokenUseCases = async () => (await ctx.hub()).useCases.tokens;
 
   token
     .command('create')
     .argument('<name>', 'the client app, e.g. cursor, vscode, claude-code')
     .description('create a token and print it ONCE (it cannot be shown again)')
     .action(async (name: string) => {
-      const { token: value, info } = (await repository()).create(name);
+      const { token: value, info } = (await tokenUseCases()).create(name);
       ctx.out.result({ ...info, token: value }, () => value);
       ctx.out.note(
         `Token for "${info.name}" printed above; it is shown only this once. ` +
@@ -31,7 +27,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list tokens: name, created, last used (never the token)')
     .action(async () => {
-      const tokens = (await repository()).list();
+      const tokens = (await tokenUseCases()).list();
       ctx.out.result(tokens, () =>
         tokens.length === 0
           ? 'no client tokens yet; create one with `switchboard token create <name>`'
@@ -45,9 +41,9 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
   token
     .command('revoke')
     .argument('<name>')
-    .description('delete a token; calls with it fail at once')
+    .description('delete a token; a running hub refuses it within a moment (250 ms)')
     .action(async (name: string) => {
-      const revoked = (await repository()).revoke(name);
+      const revoked = (await tokenUseCases()).revoke(name);
       ctx.out.result({ revoked: revoked.name }, () => `revoked the token of ${revoked.name}`);
     });
 }

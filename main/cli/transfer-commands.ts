@@ -4,7 +4,6 @@ import type { CliContext } from './context.ts';
 import { importFromClient, type ImportClientOptions } from './client-commands.ts';
 import { CLIENT_ADAPTERS, isClientId } from '../clients/client-registry.ts';
 import { SwitchboardError, errorMessage } from '../lib/errors.ts';
-import { exportDocument, importDocument } from '../registry/transfer.ts';
 
 /**
  * `switchboard export [FILE]` and `import FILE|CLIENT`: server definitions as JSON, never secret values.
@@ -18,17 +17,14 @@ export function registerTransferCommands(program: Command, ctx: CliContext): voi
     .description('export server definitions as JSON (secret values are never exported)')
     .action(async (file: string | undefined) => {
       const hub = await ctx.hub();
-      const doc = exportDocument(hub.registry.servers.list());
-      const text = JSON.stringify(doc, null, 2) + '\n';
+      const text = hub.useCases.transfer.exportText();
       if (file === undefined) {
         process.stdout.write(text);
         return;
       }
       fs.writeFileSync(file, text, { mode: 0o600 });
-      ctx.out.result(
-        { file, servers: doc.servers.length },
-        () => `exported ${doc.servers.length} servers to ${file}`,
-      );
+      const count = hub.registry.servers.list().length;
+      ctx.out.result({ file, servers: count }, () => `exported ${count} servers to ${file}`);
     });
 
   program
@@ -70,16 +66,12 @@ export function registerTransferCommands(program: Command, ctx: CliContext): voi
 }
 
 async function importFile(ctx: CliContext, file: string): Promise<void> {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new SwitchboardError('VALIDATION', `cannot read ${file}: ${errorMessage(error)}`);
   }
-  const hub = await ctx.hub();
-  const added = importDocument(hub.registry.db, hub.registry.servers, raw);
-  ctx.out.result(
-    { imported: added.map((s) => s.prefix) },
-    () => `imported ${added.length} servers: ${added.map((s) => s.prefix).join(', ')}`,
-  );
+  const imported = await (await ctx.hub()).useCases.transfer.importText(text);
+  ctx.out.result({ imported }, () => `imported ${imported.length} servers: ${imported.join(', ')}`);
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { renderVariables } from './variables-table.ts';
-import { SwitchboardError } from '../lib/errors.ts';
-import { toDefinition } from '../registry/server-repository.ts';
 
 /**
  * `switchboard var …`: a server's NON-secret variables (values on the command line are visible to other
@@ -21,27 +19,9 @@ export function registerVarCommands(program: Command, ctx: CliContext): void {
     .argument('<value>', 'the value (not for secrets: use `switchboard secret set PREFIX NAME`)')
     .description('set a non-secret variable (declares it as optional and non-secret if the server does not)')
     .action(async (prefix: string, name: string, value: string) => {
-      const hub = await ctx.hub();
-      const server = hub.registry.servers.get(prefix);
-      const spec = server.envVars.find((v) => v.name === name);
-      if (spec?.secret) {
-        throw new SwitchboardError(
-          'VALIDATION',
-          `${name} is a secret variable of ${prefix}: set it with \`switchboard secret set ${prefix} ${name}\` ` +
-            '(reads the value from stdin, so it never shows in the process list)',
-        );
-      }
-      const declared = spec === undefined;
-      hub.registry.db.connection.transaction(() => {
-        if (declared) {
-          const def = toDefinition(server);
-          hub.registry.servers.update(prefix, {
-            ...def,
-            envVars: [...def.envVars, { name, required: false, secret: false }],
-          });
-        }
-        hub.variables.set(prefix, name, value);
-      })();
+      const { declared } = await (
+        await ctx.hub()
+      ).useCases.variables.set(prefix, name, value, { as: 'plain' });
       ctx.out.result({ prefix, name, isSet: true, secret: false, declared }, () =>
         declared
           ? `set ${name} for ${prefix} (declared it as a non-secret variable of ${prefix})`
@@ -55,9 +35,7 @@ export function registerVarCommands(program: Command, ctx: CliContext): void {
     .argument('<name>')
     .description('remove the value of one variable (its default, if any, applies again)')
     .action(async (prefix: string, name: string) => {
-      const hub = await ctx.hub();
-      hub.registry.servers.get(prefix);
-      const removed = hub.variables.unset(prefix, name);
+      const removed = await (await ctx.hub()).useCases.variables.unset(prefix, name);
       ctx.out.result({ prefix, name, removed }, () =>
         removed ? `unset ${name} for ${prefix}` : `${name} was not set for ${prefix}`,
       );
@@ -68,8 +46,7 @@ export function registerVarCommands(program: Command, ctx: CliContext): void {
     .argument('<prefix>')
     .description('list declared variables and whether each is set (never values)')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      const entries = hub.variables.list(prefix);
+      const entries = (await ctx.hub()).useCases.variables.list(prefix);
       ctx.out.result(entries, () => renderVariables(prefix, entries));
     });
 
@@ -78,9 +55,7 @@ export function registerVarCommands(program: Command, ctx: CliContext): void {
     .argument('<prefix>')
     .description('remove every value set for a server, secret and plain')
     .action(async (prefix: string) => {
-      const hub = await ctx.hub();
-      hub.registry.servers.get(prefix);
-      const removed = hub.variables.clear(prefix);
+      const removed = await (await ctx.hub()).useCases.variables.clear(prefix);
       ctx.out.result({ prefix, removed }, () =>
         removed === 0 ? `${prefix} had no values set` : `removed ${removed} value(s) of ${prefix}`,
       );

@@ -15,14 +15,17 @@ export function backupPathFor(file: string, now: Date): string {
   return file + BACKUP_INFIX + now.toISOString().replace(/:/g, '-');
 }
 
-/** Copies the current file to a new backup (never overwriting one) with the same permissions. */
+/**
+ * Copies the current file to a new backup (never overwriting one) with the given permissions; callers pass
+ * the original's mode narrowed to its owner (backups are ours, and may hold tokens the person forgot about).
+ */
 export async function writeBackup(file: string, mode: number, now: Date): Promise<string> {
   const base = backupPathFor(file, now);
   for (let n = 1; ; n++) {
     const target = n === 1 ? base : `${base}-${n}`;
     try {
       await fs.copyFile(file, target, fs.constants.COPYFILE_EXCL);
-      // The copy may hold tokens: it must be no more readable than the original.
+      // The copy may hold tokens: it is never more readable than `mode`.
       await fs.chmod(target, mode);
       return target;
     } catch (error) {
@@ -48,4 +51,17 @@ export async function pruneBackups(file: string, keep = BACKUPS_KEPT): Promise<s
   const old = (await listBackups(file)).slice(keep);
   for (const backup of old) await fs.rm(backup, { force: true });
   return old;
+}
+
+/**
+ * Narrows every backup of a file to its owner (backups made by older versions kept the original's mode, so a
+ * 0644 file left 0644 copies of its token behind). Windows has no such bits: nothing to do there.
+ */
+export async function secureBackups(file: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  for (const backup of await listBackups(file)) {
+    const stat = await fs.stat(backup).catch(() => undefined);
+    if (stat === undefined || (stat.mode & 0o077) === 0) continue;
+    await fs.chmod(backup, stat.mode & 0o700);
+  }
 }

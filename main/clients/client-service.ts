@@ -1,42 +1,24 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { BridgeLaunchCommand } from '../bridge/launch-command.ts';
-import type { ServerVariables } from '../env/server-secrets.ts';
-import { findTokenMatch } from '../gateway/tokens/token-crypto.ts';
-import type { Hub } from '../hub.ts';
-import type { Clock } from '../lib/clock.ts';
+import { findTokenMatch } from '../tokens/token-crypto.ts';
 import { isSwitchboardError, SwitchboardError, errorMessage } from '../lib/errors.ts';
-import {
-  createClientTokenRepository,
-  type ClientTokenRepository,
-} from '../registry/client-token-repository.ts';
-import type { ServerRepository } from '../registry/server-repository.ts';
-import type { SettingsRepository } from '../registry/settings-repository.ts';
-import type { Vault } from '../vault/vault.ts';
-import { parseBearerToken } from '../gateway/http/bearer-auth.ts';
-import type {
-  ClientAdapter,
-  ClientId,
-  ConfigPathContext,
-  EntryStatus,
-  FsLike,
-  ImportedServer,
-} from './client-adapter.ts';
+import { parseBearerToken } from '../tokens/bearer.ts';
+import type { ClientAdapter, ConfigPathContext, EntryStatus, ImportedServer } from './client-adapter.ts';
 import { CLIENT_ADAPTERS, getClientAdapter } from './client-registry.ts';
+import { projectTokenName } from './client-scope.ts';
 import {
   connectClientFile,
   disconnectClientFile,
-  nodeFsLike,
   readConfigText,
   updateConfigFile,
   type ConfigChangeResult,
   type ConfigFileOptions,
 } from './config-file.ts';
 import { hasInstallLink, installLinkFor } from './deep-links.ts';
+import { entryConflict, findOurEntry } from './entry-ownership.ts';
 import { formatImportPlan } from './import-plan-format.ts';
 import { buildImportPlan, type ImportPlan } from './import-plan.ts';
 import { clientPathContext } from './platform-paths.ts';
+import type { SelfIdentity } from './self-entry.ts';
 import {
   SWITCHBOARD_ENTRY_NAME,
   bridgeEntry,
@@ -44,6 +26,9 @@ import {
   type BridgeCommand,
   type SwitchboardEntry,
 } from './switchboard-entry.ts';
+
+// Over 400 lines on purpose: one closure over the service's dependencies, whose helpers (targets, entries, tokens)
+// every use-case shares; its types live in client-service-model.ts and its name rules in client-scope.ts.
 
 /**
  * Connecting AI clients to the hub and importing their servers: the one implementation behind the CLI
@@ -60,155 +45,34 @@ import {
  * - Client files are looked up under $SWITCHBOARD_CLIENT_HOME instead of the home folder when it is set.
  */
 
-/** The file-system questions the service asks about paths (reading and writing is config-file.ts's job). */
-export interface ClientFs extends FsLike {
-  isDirectory(path: string): Promise<boolean>;
-}
+import {
+  nodeClientFs,
+  type ClientFileChange,
+  type ClientRow,
+  type ClientService,
+  type ClientServiceDeps,
+  type ImportPreviewPlan,
+  type ImportResult,
+  type ImportSource,
+} from './client-service-model.ts';
 
-/** `ClientFs` over the real file system. */
-export const nodeClientFs: ClientFs = {
-  exists: nodeFsLike.exists,
-  isDirectory: (p) =>
-    fs.stat(p).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ),
-};
-
-export interface ClientServiceDeps {
-  servers: Pick<ServerRepository, 'add' | 'list'>;
-  /** Runs `fn` in one database transaction (registry, tokens and vault share one SQLite file). */
-  transaction<T>(fn: () => T): T;
-  tokens: Pick<ClientTokenRepository, 'create' | 'list' | 'revoke' | 'activeTokens'>;
-  vault: Pick<Vault, 'unlock'>;
-  variables: Pick<ServerVariables, 'set'>;
-  /** For `gateway.port`: entries name the configured port, not whatever port happens to be listening. */
-  settings: Pick<SettingsRepository, 'get'>;
-  /** How stdio-only clients start the bridge for this data directory, by absolute paths. */
-  bridgeCommand(): BridgeLaunchCommand;
-  /** Names the backups made of client files. */
-  clock: Clock;
-  /** Where client files live: the real platform, home and environment (or a temp home in tests). */
-  platform: NodeJS.Platform;
-  homedir: string;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Default: the real file system. */
-  fs?: ClientFs;
-  /** Applied to problem messages shown in listings (a broken file's text may quote a secret). */
-  redact?(text: string): string;
-}
-
-/** Which file a call works on: the client's user file, or its file in this project folder. */
-export interface ClientScopeOptions {
-  projectDir?: string;
-}
-
-/** One client as `switchboard clients` and the window's client list show it. */
-export interface ClientRow {
-  id: ClientId;
-  displayName: string;
-  /** Whether the client looks installed; a project file counts as present when it exists. */
-  detected: boolean;
-  /** The file connecting writes; null when even finding it failed (see `problem`). */
-  configPath: string | null;
-  configExists: boolean;
-  scope: 'user' | 'project';
-  supportsHttp: boolean;
-  entry: EntryStatus | 'unreadable';
-  problem?: string;
-  restartHint: string;
-}
-
-/** What changed in a client's file. */
-export interface ClientFileChange {
-  client: ClientId;
-  path: string;
-  changed: boolean;
-  backupPath?: string;
-  /** True when the change left the file empty, so it was deleted. */
-  removed?: boolean;
-  restartHint: string;
-  scope: 'user' | 'project';
-}
-
-export interface ConnectResult extends ClientFileChange {
-  kind: 'http' | 'stdio';
-  /** HTTP clients: the gateway URL and the name of the token the file carries (never the token). */
-  url?: string;
-  tokenName?: string;
-}
-
-export interface DisconnectResult extends ClientFileChange {
-  /** The token revoked with the entry, or null when there was none. */
-  revokedToken: string | null;
-}
-
-/** An import plan as it may be shown: definitions' outlines and what was skipped, never a secret value. */
-export interface ImportPreviewPlan {
-  add: {
-    prefix: string;
-    name: string;
-    transport: string;
-    fromNames: string[];
-    secretNames: string[];
-    missingNames: string[];
-  }[];
-  skipped: { name: string; reason: string }[];
-}
-
-/** The file an import reads, and whether it exists (a missing one simply has no servers). */
-export interface ImportSource {
-  client: ClientId;
-  displayName: string;
-  path: string;
-  exists: boolean;
-}
-
-export interface ImportPreview {
-  source: ImportSource;
-  plan: ImportPreviewPlan;
-  /** The dry run as people read it. */
-  text: string;
-}
-
-export interface ImportResult {
-  source: ImportSource;
-  /** The dry-run text of the plan that was carried out. */
-  text: string;
-  /** Prefixes of the servers added, in plan order. */
-  imported: string[];
-  /** Secrets stored in the vault, by name. */
-  secrets: { prefix: string; name: string }[];
-  /** Variables the file only referred to: they need a value in Switchboard next. */
-  needsValues: { prefix: string; name: string; secret: boolean }[];
-  skipped: { name: string; reason: string }[];
-  /** With `replace`: the client's file, now without the imported entries and with ours. */
-  replaced?: Omit<ClientFileChange, 'client' | 'scope'> & { removedEntries: string[] };
-}
-
-export interface InstallLinkResult {
-  client: ClientId;
-  displayName: string;
-  /** Carries the client token: as secret as the file it replaces. */
-  link: string;
-  tokenName: string;
-  restartHint: string;
-}
-
-export interface ClientService {
-  /** Every supported client with its file and the state of our entry in it; one broken file only marks its row. */
-  listClients(options?: ClientScopeOptions): Promise<ClientRow[]>;
-  /** Writes (or keeps) our entry in the client's file. */
-  connect(id: string, options?: ClientScopeOptions): Promise<ConnectResult>;
-  /** Removes our entry from the client's file, then revokes that file's token. */
-  disconnect(id: string, options?: ClientScopeOptions): Promise<DisconnectResult>;
-  /** What importing would add; changes nothing. */
-  importPreview(id: string, options?: ClientScopeOptions): Promise<ImportPreview>;
-  /** Adds the client's servers (secrets to the vault); with `replace`, also points the client at Switchboard. */
-  importServers(id: string, options?: ClientScopeOptions & { replace?: boolean }): Promise<ImportResult>;
-  /** A one-click install link (Cursor, VS Code) carrying the entry connecting would write. */
-  printLink(id: string, options?: ClientScopeOptions): Promise<InstallLinkResult>;
-}
+export { nodeClientFs } from './client-service-model.ts';
+export { hasProjectFile, projectTokenName } from './client-scope.ts';
+export type {
+  ClientFs,
+  ClientServiceDeps,
+  ClientScopeOptions,
+  ClientRow,
+  ClientFileChange,
+  ConnectResult,
+  DisconnectResult,
+  ImportPreviewPlan,
+  ImportSource,
+  ImportPreview,
+  ImportResult,
+  InstallLinkResult,
+  ClientService,
+} from './client-service-model.ts';
 
 /** Where our entry goes for one client. */
 interface Target {
@@ -247,7 +111,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       platform: deps.platform,
       homedir: deps.homedir,
       env: deps.env,
-      ...(projectDir === undefined ? {} : { projectDir }),
+      projectDir,
     });
 
   const checkedProjectDir = async (dir: string | undefined): Promise<string | undefined> => {
@@ -291,11 +155,33 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     };
   };
 
+  /** How Switchboard's own entries look, to tell them from a person's entry of the same name. */
+  const self = (): SelfIdentity => ({
+    gatewayUrl: gatewayUrl(),
+    bridgeScript: deps.bridgeCommand().args[0] ?? '',
+  });
+
   /** Reads and parses the file; an unreadable one throws here, before anything else happens. */
   const readTarget = async (target: Target) => {
     const { text, exists } = await readConfigText(target.path);
     const servers = target.adapter.readServers(text, target.path);
     return { text, exists, servers };
+  };
+
+  /**
+   * Reads the file and refuses (CONFLICT, nothing changed, no token made) when the entry named switchboard is
+   * not ours to change: a person's own server of that name, or several copies (docs/decisions/client-file-modes.md).
+   */
+  const readOwnedTarget = async (target: Target, action: 'connect' | 'disconnect') => {
+    const read = await readTarget(target);
+    const conflict = entryConflict(
+      target.path,
+      target.adapter,
+      findOurEntry(read.servers, read.text, self()),
+      action,
+    );
+    if (conflict !== undefined) throw conflict;
+    return read;
   };
 
   /** The bearer token of our entry in the file when it is a live token of this file's name; never shown. */
@@ -370,7 +256,13 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     const row = { ...base, detected: target.detected, configPath: target.path, scope: target.scope };
     try {
       const { text, exists } = await readConfigText(target.path);
-      return { ...row, configExists: exists, entry: exists ? entryState(target, text) : 'absent' };
+      if (!exists) return { ...row, configExists: false, entry: 'absent' };
+      const servers = adapter.readServers(text, target.path);
+      const conflict = entryConflict(target.path, adapter, findOurEntry(servers, text, self()), 'connect');
+      if (conflict !== undefined) {
+        return { ...row, configExists: true, entry: 'conflict', problem: redact(conflict.message) };
+      }
+      return { ...row, configExists: true, entry: entryState(target, text) };
     } catch (error) {
       // One client's broken file must not hide the others: report it on its row.
       return {
@@ -411,7 +303,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     async connect(id, options = {}) {
       const adapter = getClientAdapter(id);
       const target = await resolveTarget(adapter, await checkedProjectDir(options.projectDir));
-      const { servers } = await readTarget(target);
+      const { servers } = await readOwnedTarget(target, 'connect');
       const prepared = prepareEntry(target, servers);
       let result: ConfigChangeResult;
       try {
@@ -431,7 +323,8 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     async disconnect(id, options = {}) {
       const adapter = getClientAdapter(id);
       const target = await resolveTarget(adapter, await checkedProjectDir(options.projectDir));
-      // The file first: if it cannot be read, nothing changes at all (the token keeps working).
+      // The file first: if it cannot be read, or the entry is not ours, nothing changes (the token keeps working).
+      await readOwnedTarget(target, 'disconnect');
       const result = await disconnectClientFile(target.path, adapter, SWITCHBOARD_ENTRY_NAME, fileOptions);
       const revoked = adapter.supportsHttp && revokeIfPresent(target.tokenName);
       return { ...change(target, result), revokedToken: revoked ? target.tokenName : null };
@@ -516,7 +409,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       }
       const target = await resolveTarget(adapter, await checkedProjectDir(options.projectDir));
       // Parse first: a file we cannot read must fail before any token is created or revoked.
-      const { servers } = await readTarget(target);
+      const { servers } = await readOwnedTarget(target, 'connect');
       const { entry } = prepareEntry(target, servers);
       return {
         client: adapter.id,
@@ -527,49 +420,6 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       };
     },
   };
-}
-
-/** The service's dependencies a hub provides; callers add where client files live and how the bridge starts. */
-export function hubClientServiceDeps(
-  hub: Hub,
-): Pick<
-  ClientServiceDeps,
-  'servers' | 'transaction' | 'tokens' | 'vault' | 'variables' | 'settings' | 'clock' | 'redact'
-> {
-  const { registry } = hub;
-  return {
-    servers: registry.servers,
-    transaction: (fn) => registry.db.connection.transaction(fn)(),
-    tokens: createClientTokenRepository(registry.db, { clock: hub.clock }),
-    vault: hub.vault,
-    variables: hub.variables,
-    settings: registry.settings,
-    clock: hub.clock,
-    redact: (text) => hub.redactor.redact(text),
-  };
-}
-
-/** Whether a client has a per-project file at all (Cursor, VS Code, Claude Code, Codex, Gemini CLI do). */
-export function hasProjectFile(id: string): boolean {
-  const adapter = getClientAdapter(id);
-  // Any absolute folder will do: only whether a project-scope location exists is asked.
-  const ctx: ConfigPathContext = { platform: 'linux', home: '/home', env: {}, projectDir: '/project' };
-  return adapter.configPaths(ctx).some((l) => l.scope === 'project');
-}
-
-/**
- * Project files get their own token, so connecting a project never breaks the user-level entry:
- * `<client>.<folder name>-<hash of the path>` (the hash keeps two `app` folders apart).
- */
-export function projectTokenName(clientId: string, projectDir: string): string {
-  const folder =
-    path
-      .basename(projectDir)
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .slice(0, 30)
-      .replace(/^[-._]+|[-._]+$/g, '') || 'project';
-  const hash = createHash('sha256').update(projectDir).digest('hex').slice(0, 6);
-  return `${clientId}.${folder}-${hash}`;
 }
 
 /** The plan without secret values, as the CLI's --json dry run and the window's preview show it. */

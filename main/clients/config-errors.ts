@@ -23,3 +23,28 @@ export function unreadableConfig(
     { details: { file: source, problem, ...(position ?? {}) } },
   );
 }
+
+/** A symlink whose target is missing: writing would replace the person's link with a file of ours. */
+export function danglingLink(file: string, target: string): SwitchboardError {
+  return new SwitchboardError(
+    'CLIENT_CONFIG_UNREADABLE',
+    `${file} is a symbolic link to ${target}, which does not exist, so Switchboard left the link alone. ` +
+      `Create ${target} (for example by restoring your dotfiles; "{}" will do) or remove the link, then try again.`,
+    { details: { file, problem: 'dangling symbolic link', target } },
+  );
+}
+
+/** A file with no write permission: the person froze it, so it is not ours to replace. */
+export function readOnlyConfig(file: string, mode: number): SwitchboardError {
+  const octal = mode.toString(8).padStart(4, '0');
+  const fix =
+    process.platform === 'win32'
+      ? `clear its Read-only attribute (attrib -R "${file}")`
+      : `make it writable (chmod u+w '${file}')`;
+  return new SwitchboardError(
+    'CLIENT_CONFIG_UNREADABLE',
+    `${file} is read-only (mode ${octal}), so Switchboard did not change it. To let Switchboard edit it, ` +
+      `${fix} and try again; or add the entry yourself (switchboard clients snippet shows it).`,
+    { details: { file, problem: 'read-only', mode: octal } },
+  );
+}

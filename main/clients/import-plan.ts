@@ -7,7 +7,7 @@ import {
 import type { ImportedServer } from './client-adapter.ts';
 import { sanitizePrefix, uniquePrefix } from './prefix.ts';
 import { convertReferences, toEnvName, type ValueReference } from './references.ts';
-import { isSecretPair, looksSecretName, looksSecretValue } from './secret-detection.ts';
+import { isSecretPair, looksSecretName, looksSecretValue } from '../lib/secret-detection.ts';
 import { pointsAtSwitchboard, type SelfIdentity } from './self-entry.ts';
 
 /**
@@ -237,7 +237,10 @@ function buildDefinition(prefix: string, server: Runnable, fromNames: string[], 
 function argument(arg: string, index: number, vars: Variables, notes: string[]): string {
   if (!arg.includes('${') && looksSecretValue(arg)) {
     const kind = /^[a-z][a-z0-9+.-]*:\/\//i.test(arg) ? 'URL' : `ARG_${index + 1}`;
-    notes.push(`moved a credential in argument ${index + 1} to the vault`);
+    notes.push(
+      `moved a credential in argument ${index + 1} to the vault (the server still gets it on its command line, ` +
+        'which other local users can read: use an environment variable if it takes one)',
+    );
     return `\${${vars.secret(`${toEnvName(vars.prefix)}_${kind}`, arg)}}`;
   }
   return vars.template(arg);

@@ -1,29 +1,14 @@
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
-import { errorMessage } from '../lib/errors.ts';
 
 /** app.*: what the About box and the vault banner show. */
-export function register(deps: IpcDeps): PartialHandlerTable {
-  const { hub } = deps.services;
+export function register({ hub, version, mode }: IpcDeps): PartialHandlerTable {
   return {
     'app.info': () => ({
-      version: deps.version,
+      version,
       dataDir: hub.dataDir,
-      platform: deps.clientContext.platform,
-      mode: deps.mode,
-      vault: vaultState(),
+      platform: process.platform,
+      mode,
+      vault: hub.useCases.vault.state(),
     }),
   };
-
-  function vaultState(): { ok: boolean; message?: string } {
-    try {
-      // Opens the data key once (cached afterwards); for an empty vault, checks that a key store is reachable.
-      hub.vault.unlock();
-      return { ok: true };
-    } catch (error) {
-      return {
-        ok: false,
-        message: hub.redactor.redact(errorMessage(error)),
-      };
-    }
-  }
 }

@@ -87,7 +87,7 @@ export function toSafeErrorInfo(
     return {
       code: error.code,
       message: redact(error.message),
-      ...(details === undefined ? {} : { details }),
+      details,
     };
   }
   const message = redact(errorMessage(error));

@@ -1,7 +1,7 @@
 import { EVENT_NAMES, events, type EventName } from '../../preload/contract/events.ts';
 import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
-import type { HubServices } from '../services.ts';
+import type { Runtime } from '../hub-runtime.ts';
 
 /** Receives each contract event, validated and stripped to the contract's payload shape. */
 export type EventSink = (event: EventName, payload: unknown) => void;
@@ -12,7 +12,7 @@ export type EventSink = (event: EventName, payload: unknown) => void;
  * Returns the function that stops forwarding.
  */
 export function forwardEvents(
-  services: Pick<HubServices, 'on'>,
+  services: Pick<Runtime, 'on'>,
   sink: EventSink,
   log: Logger = silentLogger,
 ): () => void {

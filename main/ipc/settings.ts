@@ -1,5 +1,5 @@
 import type { Settings } from '../../preload/contract/models.ts';
-import type { SettingKey, SettingsRepository } from '../registry/settings-repository.ts';
+import type { SettingKey, Settings as StoredSettings } from '../registry/settings-repository.ts';
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
 
 /** Each setting the window shows, and the registry key it is stored under. */
@@ -13,35 +13,25 @@ export const SETTING_KEY_OF = {
   launchAtLogin: 'app.launchAtLogin',
 } as const satisfies Record<keyof Settings, SettingKey>;
 
-/** The window's settings, read from the registry. */
-export function readSettings(settings: SettingsRepository): Settings {
+/** The window's view of the stored settings. */
+export function windowSettings(stored: StoredSettings): Settings {
   const out: Record<string, unknown> = {};
-  for (const [field, key] of Object.entries(SETTING_KEY_OF)) out[field] = settings.get(key);
+  for (const [field, key] of Object.entries(SETTING_KEY_OF)) out[field] = stored[key];
   return out as Settings;
 }
 
 /** settings.*: read and change app settings (all at once, in one transaction). */
-export function register(deps: IpcDeps): PartialHandlerTable {
-  const { services } = deps;
-  const { registry } = services.hub;
-
+export function register({ hub }: IpcDeps): PartialHandlerTable {
+  const { settings } = hub.useCases;
   return {
-    'settings.get': () => readSettings(registry.settings),
-
-    'settings.set': (changes) => {
-      const before = readSettings(registry.settings);
-      registry.db.connection.transaction(() => {
-        for (const [field, value] of Object.entries(changes)) {
-          if (value === undefined) continue;
-          registry.settings.set(SETTING_KEY_OF[field as keyof Settings], value);
-        }
-      })();
-      const after = readSettings(registry.settings);
-      if (changes.launchAtLogin !== undefined && after.launchAtLogin !== before.launchAtLogin) {
-        deps.setLaunchAtLogin?.(after.launchAtLogin);
+    'settings.get': () => windowSettings(settings.all()),
+    'settings.set': async (changes) => {
+      const keyed: Partial<Record<SettingKey, unknown>> = {};
+      for (const [field, value] of Object.entries(changes)) {
+        if (value !== undefined) keyed[SETTING_KEY_OF[field as keyof Settings]] = value;
       }
       // The port applies at the next start (moving a live gateway would strand connected clients).
-      return after;
+      return windowSettings(await settings.set(keyed));
     },
   };
 }

@@ -1,10 +1,8 @@
-import { createClientTokenRepository } from '../registry/client-token-repository.ts';
 import type { IpcDeps, PartialHandlerTable } from './handler-types.ts';
 
 /** tokens.*: one bearer token per AI client app. A token's value is shown once, at creation. */
-export function register(deps: IpcDeps): PartialHandlerTable {
-  const { hub } = deps.services;
-  const tokens = createClientTokenRepository(hub.registry.db, { clock: hub.clock });
+export function register({ hub }: IpcDeps): PartialHandlerTable {
+  const { tokens } = hub.useCases;
   return {
     'tokens.list': () =>
       tokens.list().map((t) => ({

@@ -1,26 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenBrowser } from './browser-opener.ts';
 
 /**
- * Lets code that starts a Connect on someone else's behalf (the `POST /admin/auth/connect` route a CLI in
- * another process calls) learn the authorization URL of THAT Connect, without racing other Connects: the
- * URL is handed to whoever started the connect in the same async context (AsyncLocalStorage follows the
- * awaits from `oauth.connect()` down to the manager's `openBrowser`).
+ * The opener of a RUNNING hub (`serve`, the desktop app). Every Connect it runs was started by someone who
+ * shows the person the sign-in address — the window (through the contract) or the CLI that asked over
+ * `POST /admin/auth/connect` — so the opener it wraps is told the address is shown elsewhere: the hub's own
+ * output, its log, then names only the authorization server's origin (issue 12.10). A one-shot CLI command
+ * uses its opener unwrapped, and prints the address for the person who ran it.
  */
-
-type Listener = (url: URL) => void;
-
-const storage = new AsyncLocalStorage<Listener>();
-
-/** Wraps an opener so URLs opened inside `captureAuthorizationUrl` also reach that capture. */
 export function tapAuthorizationUrls(open: OpenBrowser): OpenBrowser {
-  return async (url) => {
-    storage.getStore()?.(url);
-    await open(url);
-  };
-}
-
-/** Runs `start` and reports the authorization URL its Connect opens (through a tapped opener), if any. */
-export function captureAuthorizationUrl<T>(start: () => Promise<T>, onUrl: Listener): Promise<T> {
-  return storage.run(onUrl, start);
+  return (url, how) => open(url, { ...how, shownElsewhere: true });
 }

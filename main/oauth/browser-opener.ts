@@ -1,8 +1,18 @@
 import { spawn } from 'node:child_process';
 import { SwitchboardError } from '../lib/errors.ts';
 
+/** How an opener is asked to open a page. */
+export interface OpenHow {
+  /**
+   * The person already sees the address where they started the Connect (the window, or the CLI that asked
+   * the running hub): an opener that prints must print at most the origin — its output is a log then
+   * (issue 12.10). The URL carries `state` and a PKCE challenge: no secret, but a one-time address.
+   */
+  shownElsewhere?: boolean;
+}
+
 /** Opens an authorization URL for the person. Injected: Electron's shell.openExternal, the CLI's opener, or a test driver. */
-export type OpenBrowser = (url: URL) => Promise<void>;
+export type OpenBrowser = (url: URL, how?: OpenHow) => Promise<void>;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -29,15 +39,26 @@ export function systemOpenCommand(platform: NodeJS.Platform, url: string): [stri
   return ['xdg-open', [url]];
 }
 
-/** The CLI opener: prints the URL (always, so it works over SSH) and tries the system opener quietly. */
+/**
+ * The CLI opener: prints the URL for the person who ran the command (always, so it works over SSH) and tries
+ * the system opener quietly. When the address is shown elsewhere (a `serve` whose window or CLI shows it),
+ * it prints only the authorization server's origin: `serve`'s output is its log.
+ */
 export function createCliOpener(options: {
   print(text: string): void;
   platform?: NodeJS.Platform;
   tryOpen?: boolean;
 }): OpenBrowser {
-  return async (url) => {
+  return async (url, how) => {
     assertOpenableUrl(url);
-    options.print(`Open this page to sign in:\n  ${url.href}`);
+    if (how?.shownElsewhere) {
+      options.print(
+        `Sign-in started at ${url.origin}; its address is shown where the Connect was started` +
+          (options.tryOpen === false ? '' : ' (also opening it in the browser here)'),
+      );
+    } else {
+      options.print(`Open this page to sign in:\n  ${url.href}`);
+    }
     if (options.tryOpen === false) return;
     const [command, args] = systemOpenCommand(options.platform ?? process.platform, url.href);
     try {

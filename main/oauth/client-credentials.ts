@@ -8,7 +8,17 @@ import { cacheTtlMs, DEFAULT_TTL_OPTIONS } from './token-ttl.ts';
 
 /** The client_credentials settings of one server (the `auth` of its definition plus the stored secret). */
 export interface ClientCredentialsConfig {
+  /**
+   * Whose token this is: the server's identity (`server:<id>`), never its prefix, so a new server under a
+   * reused prefix starts with an empty cache even when its settings look the same.
+   */
+  key: string;
+  /** The person's name for the server, for messages. */
   prefix: string;
+  /** The server's URL: a token fetched for one URL is not reused after the server was re-pointed. */
+  serverUrl: string;
+  /** Reads the secret from the vault at request time, so an edited secret is used at once. */
+  readSecret(): string | undefined;
   clientId: string;
   tokenUrl: string;
   scopes?: string[];
@@ -19,8 +29,6 @@ export interface ClientCredentialsConfig {
 export interface ClientCredentialsDeps {
   fetch: FetchLike;
   clock: Clock;
-  /** Reads the secret from the vault at request time, so an edited secret is used at once. */
-  secret(prefix: string): string | undefined;
   ttl?: TtlOptions;
   /** Called with each token obtained, so logs can scrub it. */
   onToken?(token: string): void;
@@ -33,14 +41,14 @@ export interface ClientCredentialsDeps {
 
 /** Cached machine-to-machine tokens for many servers, one fetch in flight per server. */
 export interface ClientCredentialsCache {
-  /** A valid access token for `config.prefix`, fetched (once, shared) when absent or stale. */
+  /** A valid access token for `config.key`, fetched (once, shared) when absent or stale. */
   token(config: ClientCredentialsConfig): Promise<string>;
-  /** Drops the cached token after the upstream refused it (401); refetches on the next token(). */
-  invalidate(prefix: string): void;
-  /** Forgets everything cached for `prefix` (edit, removal). */
-  forget(prefix: string): void;
-  /** Whether a token is cached and when it stops being used. */
-  peek(prefix: string): { expiresAt: number; obtainedAt: number; scope?: string } | undefined;
+  /** Drops the cached token of `key` after the upstream refused it (401); refetches on the next token(). */
+  invalidate(key: string): void;
+  /** Forgets everything cached for `key` (edit, removal). */
+  forget(key: string): void;
+  /** Whether a token is cached for `key` and when it stops being used. */
+  peek(key: string): { expiresAt: number; obtainedAt: number; scope?: string } | undefined;
 }
 
 interface Entry {
@@ -61,7 +69,7 @@ export function createClientCredentialsCache(deps: ClientCredentialsDeps): Clien
 
   const fetchToken = async (config: ClientCredentialsConfig, fingerprint: string): Promise<Entry> => {
     const what = `Could not get a token for "${config.prefix}"`;
-    const secret = deps.secret(config.prefix);
+    const secret = config.readSecret();
     if (secret === undefined || secret === '') {
       throw new SwitchboardError(
         'NEEDS_CONFIG',
@@ -112,7 +120,7 @@ export function createClientCredentialsCache(deps: ClientCredentialsDeps): Clien
       token: fields.access_token,
       obtainedAt: now,
       expiresAt: now + cacheTtlMs(fields.expires_in, deps.ttl ?? DEFAULT_TTL_OPTIONS),
-      ...(typeof fields.scope === 'string' ? { scope: fields.scope } : {}),
+      scope: typeof fields.scope === 'string' ? fields.scope : undefined,
       fingerprint,
     };
   };
@@ -120,42 +128,43 @@ export function createClientCredentialsCache(deps: ClientCredentialsDeps): Clien
   return {
     async token(config) {
       const fingerprint = JSON.stringify([
+        config.serverUrl,
         config.clientId,
         config.tokenUrl,
         config.scopes,
         config.resource,
         config.audience,
       ]);
-      const cached = entries.get(config.prefix);
+      const cached = entries.get(config.key);
       if (cached && cached.fingerprint === fingerprint && cached.expiresAt > deps.clock.now())
         return cached.token;
-      const entry = await flights.run(config.prefix, async () => {
+      const entry = await flights.run(config.key, async () => {
         const fresh = await fetchToken(config, fingerprint);
-        entries.set(config.prefix, fresh);
+        entries.set(config.key, fresh);
         return fresh;
       });
       return entry.token;
     },
-    invalidate(prefix) {
-      const cached = entries.get(prefix);
-      if (!cached || flights.inFlight(prefix)) return;
+    invalidate(key) {
+      const cached = entries.get(key);
+      if (!cached || flights.inFlight(key)) return;
       const now = deps.clock.now();
-      const last = invalidatedAt.get(prefix);
+      const last = invalidatedAt.get(key);
       if (last !== undefined && cached.obtainedAt >= last && now - last < reuseWindowMs) return;
-      invalidatedAt.set(prefix, now);
-      entries.delete(prefix);
+      invalidatedAt.set(key, now);
+      entries.delete(key);
     },
-    forget(prefix) {
-      entries.delete(prefix);
-      invalidatedAt.delete(prefix);
+    forget(key) {
+      entries.delete(key);
+      invalidatedAt.delete(key);
     },
-    peek(prefix) {
-      const cached = entries.get(prefix);
+    peek(key) {
+      const cached = entries.get(key);
       return (
         cached && {
           expiresAt: cached.expiresAt,
           obtainedAt: cached.obtainedAt,
-          ...(cached.scope ? { scope: cached.scope } : {}),
+          scope: cached.scope,
         }
       );
     },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteServerDefinition } from '../../preload/contract/server-definition.ts';
 import type { OAuthVault } from './oauth-vault.ts';
-import { clientSecretOwner, createMemoryVault, grantOwner } from './oauth-vault.ts';
+import { createMemoryVault } from './oauth-vault.ts';
 
 /**
  * "Try before saving": a server being added gets a temporary prefix (`draft~…`, which no saved server can
@@ -14,6 +14,9 @@ export interface Draft {
   prefix: string;
   definition: RemoteServerDefinition;
   vault: OAuthVault & { clear(owner: string): void; size(): number };
+  /** Owners inside the draft's own vault (a draft has no id; these never reach the real vault). */
+  grantOwner: string;
+  secretOwner: string;
   expiresAt: number;
 }
 
@@ -42,8 +45,8 @@ export function createDraftServers(onExpire: (draft: Draft) => void): DraftServe
     if (!entry) return undefined;
     clearTimeout(entry.timer);
     drafts.delete(prefix);
-    entry.draft.vault.clear(grantOwner(prefix));
-    entry.draft.vault.clear(clientSecretOwner(prefix));
+    entry.draft.vault.clear(entry.draft.grantOwner);
+    entry.draft.vault.clear(entry.draft.secretOwner);
     return entry.draft;
   };
   return {
@@ -55,6 +58,8 @@ export function createDraftServers(onExpire: (draft: Draft) => void): DraftServe
         prefix,
         definition: { ...definition, prefix },
         vault: createMemoryVault(),
+        grantOwner: `oauth-grant:${prefix}`,
+        secretOwner: `oauth-client-secret:${prefix}`,
         expiresAt: now + ttlMs,
       };
       const timer = setTimeout(() => {

@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { StoredServer } from '../../preload/contract/server-definition.ts';
 import { resolveDefinition } from '../env/resolve-definition.ts';
 import type { CallerIdentity } from '../gateway/gateway-core.ts';
 import type { GatewayRoute } from '../gateway/http/gateway-app.ts';
 import { jsonRpcErrorResponse, RPC } from '../gateway/http/json-rpc-response.ts';
-import { BRIDGE_CLIENT_NAME } from '../gateway/tokens/token-verifier.ts';
+import { BRIDGE_CLIENT_NAME } from '../tokens/bearer.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ErrorInfo } from '../lib/errors.ts';
 import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { captureAuthorizationUrl } from './authorization-url-capture.ts';
+import type { ConnectAttempt } from './connect-attempts.ts';
 import type { CredentialStatus } from './grant-record.ts';
 import type { FetchLike } from './oauth-http.ts';
 import type { OAuthManager } from './oauth-manager.ts';
@@ -31,14 +30,10 @@ export interface OAuthGatewayRoutesDeps {
   servers: { list(): StoredServer[]; find(prefix: string): StoredServer | undefined };
   /** The person's variable values of a server (a pass-through URL may reference `${NAME}`). */
   values(prefix: string): Record<string, string | undefined>;
-  oauth: Pick<OAuthManager, 'connect' | 'status'>;
+  oauth: Pick<OAuthManager, 'attempts' | 'status'>;
   clock: Clock;
   log: Logger;
   fetch?: FetchLike;
-  /** How long a finished remote Connect can still be looked up (default 10 minutes). */
-  keepFinishedMs?: number;
-  /** Longest wait of `POST /admin/auth/connect` for the authorization URL (default 60 s). */
-  urlWaitMs?: number;
 }
 
 /** Where a Connect started over HTTP stands; also the JSON both admin routes answer with. */
@@ -59,8 +54,6 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
 
 /** The routes, ready for `startLocalGateway({ routes })`. */
 export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayRoute[] {
-  const keepFinishedMs = deps.keepFinishedMs ?? 10 * 60_000;
-  const urlWaitMs = deps.urlWaitMs ?? 60_000;
   const log = deps.log.child({ component: 'oauth-routes' });
 
   const passThroughServers = (): StoredServer[] =>
@@ -79,9 +72,9 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
         return url === undefined ? [] : [{ prefix: s.prefix, url, name: s.name }];
       }),
     clock: deps.clock,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    fetch: deps.fetch,
   });
-  const relay = createPassThroughRelay(deps.fetch ? { fetch: deps.fetch } : {});
+  const relay = createPassThroughRelay({ fetch: deps.fetch });
 
   const wellKnown = (
     base: string,
@@ -114,18 +107,7 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
     },
   };
 
-  // ---- remote Connect (a CLI in another process) ----
-
-  const connects = new Map<string, RemoteConnectState>();
-  const remember = (state: RemoteConnectState) => {
-    connects.set(state.id, state);
-    if (state.state !== 'pending') {
-      const timer = setTimeout(() => {
-        if (connects.get(state.id) === state) connects.delete(state.id);
-      }, keepFinishedMs);
-      timer.unref?.();
-    }
-  };
+  // ---- remote Connect (a CLI in another process): the manager's attempts, in the CLI's wire shape ----
 
   const isBridge = (caller: CallerIdentity | undefined) =>
     caller !== undefined && caller.tokenId === undefined && caller.clientName === BRIDGE_CLIENT_NAME;
@@ -154,39 +136,23 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
         );
       }
       const { prefix } = body;
+      let attempt: ConnectAttempt;
       try {
         if (!deps.servers.find(prefix))
           throw new SwitchboardError('NOT_FOUND', `no server has the prefix "${prefix}"`);
-        deps.oauth.status(prefix); // VALIDATION for stdio servers, before anything starts
+        // The CLI prints the address for the person; this hub also tries the browser of this machine.
+        attempt = await deps.oauth.attempts.start(prefix, {
+          scopes: body.scopes?.length ? body.scopes : undefined,
+          open: true,
+          onChange: (next) => {
+            if (next.state === 'failed' || next.state === 'timed_out')
+              log.info('a Connect started from the CLI did not finish', { prefix, code: next.error?.code });
+          },
+        });
       } catch (error) {
         return json({ error: toErrorInfo(error) }, 400);
       }
-      const id = randomUUID();
-      let announce!: () => void;
-      const announced = new Promise<void>((resolve) => (announce = resolve));
-      remember({ id, state: 'pending', prefix });
-      void captureAuthorizationUrl(
-        () => deps.oauth.connect(prefix, body.scopes?.length ? { scopes: body.scopes } : {}),
-        (url) => {
-          remember({ id, state: 'pending', prefix, authorizationUrl: url.href });
-          announce();
-        },
-      ).then(
-        (status) => {
-          remember({ id, state: 'connected', prefix, status });
-          announce();
-        },
-        (error: unknown) => {
-          const info = toErrorInfo(error);
-          log.info('a Connect started from the CLI failed', { prefix, code: info.code });
-          remember({ id, state: 'failed', prefix, error: { code: info.code, message: info.message } });
-          announce();
-        },
-      );
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([announced, new Promise<void>((r) => (timer = setTimeout(r, urlWaitMs)))]);
-      clearTimeout(timer);
-      return json(connects.get(id), 202);
+      return json(wireState(attempt), 202);
     },
   };
 
@@ -196,9 +162,9 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
     auth: 'bearer',
     handler: (_request, { caller, params }) => {
       if (!isBridge(caller)) return forbidden();
-      const state = connects.get(params.id ?? '');
-      return state
-        ? json(state)
+      const attempt = deps.oauth.attempts.get(params.id ?? '');
+      return attempt
+        ? json(wireState(attempt))
         : json(
             {
               error: {
@@ -219,4 +185,16 @@ export function createOAuthGatewayRoutes(deps: OAuthGatewayRoutesDeps): GatewayR
     startConnect,
     connectState,
   ];
+}
+
+/** An attempt as the CLI reads it (remote-connect.ts): pending, connected or failed. */
+function wireState(attempt: ConnectAttempt): RemoteConnectState {
+  const { id, prefix } = attempt;
+  if (attempt.state === 'connected' && attempt.status)
+    return { id, state: 'connected', prefix, status: attempt.status };
+  if (attempt.state === 'starting' || attempt.state === 'waiting') {
+    return { id, state: 'pending', prefix, authorizationUrl: attempt.authorizationUrl };
+  }
+  const error = attempt.error ?? { code: 'INTERNAL', message: 'the Connect ended without an outcome' };
+  return { id, state: 'failed', prefix, error: { code: error.code, message: error.message } };
 }

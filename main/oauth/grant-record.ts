@@ -8,11 +8,22 @@ import { z } from 'zod';
 export const GrantRecordSchema = z.object({
   version: z.literal(1),
   issuer: z.string().min(1),
-  /** RFC 8707 resource indicator the tokens were issued for (sent again on every refresh). */
+  /**
+   * RFC 8707 resource the tokens were issued for: the protected-resource metadata's `resource`, the
+   * definition's override, or (no metadata) the canonical URL of the server. Before a token is used it is
+   * checked against the server's current URL (grant-fit.ts), so a server re-pointed elsewhere never gets it.
+   * Absent only in grants stored before migration 008, which are stamped when moved (legacy-owners.ts).
+   */
   resource: z.string().optional(),
+  /**
+   * True when the authorization request carried no `resource` parameter (a server without
+   * protected-resource metadata): refresh then omits it too, as it always did, rather than ask the
+   * authorization server for an audience it never granted.
+   */
+  resourceOmitted: z.literal(true).optional(),
   client: z.object({
     client_id: z.string().min(1),
-    /** Only for a secret the authorization server issued at dynamic registration; a person's secret stays in `oauth-client:<prefix>`. */
+    /** Only for a secret the authorization server issued at dynamic registration; a person's secret stays in `oauth-client-secret:<id>`. */
     client_secret: z.string().optional(),
     client_secret_expires_at: z.number().optional(),
     token_endpoint_auth_method: z.string().optional(),
@@ -57,6 +68,11 @@ export interface CredentialStatus {
   requiredScopes?: string[];
   canRefresh: boolean;
   clientSource?: GrantRecord['client']['source'];
+  /**
+   * The server is defined without authentication but answered 401 naming its authorization server: it needs
+   * a browser sign-in (offered as Connect; stored in its definition when the person connects).
+   */
+  discovered?: boolean;
 }
 
 /** Splits an OAuth scope string into its distinct scopes, in order. */
@@ -81,7 +97,7 @@ export function grantStatus(prefix: string, record: GrantRecord | undefined, now
     flow: 'authorization_code',
     hasCredential: true,
     issuer: record.issuer,
-    ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
+    expiresAt: record.expiresAt,
     isExpired: record.expiresAt !== undefined && record.expiresAt <= now,
     connectedAt: record.connectedAt,
     scopes: splitScopes(record.tokens.scope),

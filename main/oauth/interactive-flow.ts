@@ -11,10 +11,12 @@ import type { Clock } from '../lib/clock.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { GrantRecord } from './grant-record.ts';
 import type { GrantStore } from './grant-store.ts';
+import { canonicalResource } from './grant-fit.ts';
 import type { FetchLike } from './oauth-http.ts';
 
 /** Everything one authorization-code flow needs to know about its server and its surroundings. */
 export interface FlowOptions {
+  /** The person's name for the server (messages only: the store decides where the grant goes). */
   prefix: string;
   serverUrl: string;
   redirectUri: string;
@@ -25,6 +27,7 @@ export interface FlowOptions {
   /** HTTPS URL of Switchboard's Client ID Metadata Document, used where the server supports it. */
   clientMetadataUrl?: string;
   clientName: string;
+  /** The grant store of the server being connected (bound to its id's vault owner, or a draft's). */
   store: GrantStore;
   clock: Clock;
   fetch: FetchLike;
@@ -68,7 +71,7 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
     get redirectUrl() {
       return options.redirectUri;
     },
-    ...(options.clientMetadataUrl === undefined ? {} : { clientMetadataUrl: options.clientMetadataUrl }),
+    clientMetadataUrl: options.clientMetadataUrl,
     get clientMetadata() {
       return clientMetadata;
     },
@@ -78,15 +81,15 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
         const { clientId, clientSecret } = options.preRegistered;
         client = {
           client_id: clientId,
-          ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
-          ...(ctx ? { issuer: ctx.issuer } : {}),
+          client_secret: clientSecret,
+          issuer: ctx?.issuer,
           source: 'pre-registered',
         };
         return client;
       }
       if (client) return client;
       if (!ctx) return undefined;
-      const stored = options.store.readClient(options.prefix, ctx.issuer);
+      const stored = options.store.readClient(ctx.issuer);
       if (!stored) return undefined;
       // Registered for fewer scopes than now requested (step-up): servers enforce the registered scope, so
       // register again rather than fail with invalid_scope after the person already signed in.
@@ -98,7 +101,7 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
     saveClientInformation(info, ctx) {
       const source = info.client_id === options.clientMetadataUrl ? 'metadata-document' : 'dynamic';
       client = { ...info, source };
-      if (ctx) options.store.writeClient(options.prefix, ctx.issuer, toStoredClient(client));
+      if (ctx) options.store.writeClient(ctx.issuer, toStoredClient(client));
     },
     // A Connect always asks again: the person clicked it because the current grant is not good enough.
     tokens: () => issued?.tokens,
@@ -124,9 +127,11 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
     saveResourceUrl(url) {
       resourceUrl = url;
     },
-    ...(options.resourceOverride === undefined
-      ? {}
-      : { validateResourceURL: async () => new URL(options.resourceOverride as string) }),
+    // The SDK only asks whether it is there (a truthiness check), so undefined means "not overridden".
+    validateResourceURL:
+      options.resourceOverride === undefined
+        ? undefined
+        : async () => new URL(options.resourceOverride as string),
     invalidateCredentials(scope) {
       if (scope === 'client' || scope === 'all') client = undefined;
       if (scope === 'tokens' || scope === 'all') issued = undefined;
@@ -137,9 +142,9 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
     auth(provider, {
       serverUrl: options.serverUrl,
       ...(authorizationCode === undefined ? { forceReauthorization: true } : { authorizationCode }),
-      ...(iss === undefined ? {} : { iss }),
-      ...(requestedScope === undefined ? {} : { scope: requestedScope }),
-      ...(resourceMetadataUrl === undefined ? {} : { resourceMetadataUrl }),
+      iss,
+      scope: requestedScope,
+      resourceMetadataUrl,
       fetchFn: options.fetch,
     });
 
@@ -180,10 +185,13 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
       if (issued.tokens.refresh_token) options.onSecret?.(issued.tokens.refresh_token);
       const now = options.clock.now();
       const expiresIn = issued.tokens.expires_in;
+      // Every grant records the resource it is bound to (grant-fit.ts checks it before each use); without
+      // protected-resource metadata the SDK sent none, so bind to the server URL and omit it on refresh too.
       const record: GrantRecord = {
         version: 1,
         issuer: issued.issuer || metadata?.issuer || '',
-        ...(resourceUrl === undefined ? {} : { resource: resourceUrl }),
+        resource: resourceUrl ?? canonicalResource(options.serverUrl),
+        ...(resourceUrl === undefined ? { resourceOmitted: true as const } : {}),
         client: toStoredClient(client),
         endpoints: {
           token:
@@ -210,7 +218,7 @@ export function createInteractiveFlow(options: FlowOptions): InteractiveFlow {
       };
       // A person's secret stays in its own vault entry; the grant keeps only what the server issued.
       if (record.client.source === 'pre-registered') delete record.client.client_secret;
-      options.store.write(options.prefix, record);
+      options.store.write(record);
       return record;
     },
   };
@@ -233,14 +241,10 @@ function toStoredClient(
   };
   return {
     client_id: full.client_id,
-    ...(full.client_secret === undefined ? {} : { client_secret: full.client_secret }),
-    ...(full.client_secret_expires_at === undefined
-      ? {}
-      : { client_secret_expires_at: full.client_secret_expires_at }),
-    ...(full.token_endpoint_auth_method === undefined
-      ? {}
-      : { token_endpoint_auth_method: full.token_endpoint_auth_method }),
-    ...(full.scope === undefined ? {} : { scope: full.scope }),
+    client_secret: full.client_secret,
+    client_secret_expires_at: full.client_secret_expires_at,
+    token_endpoint_auth_method: full.token_endpoint_auth_method,
+    scope: full.scope,
     source: info.source,
   };
 }

@@ -1,40 +1,52 @@
+// Over 400 lines on purpose: the one place every OAuth flow of a server is chosen and its grant resolved; the
+// pieces with state of their own live beside it (code-tokens, connect-flows, pending-connects, grant-fit).
 import type { AuthProvider } from '@modelcontextprotocol/client';
-import { computeScopeUnion } from '@modelcontextprotocol/client';
+import { extractWWWAuthenticateParams } from '@modelcontextprotocol/client';
 import type { RemoteServerDefinition, ServerDefinition } from '../../preload/contract/server-definition.ts';
 import type { Clock } from '../lib/clock.ts';
-import { SwitchboardError, toErrorInfo } from '../lib/errors.ts';
+import { SwitchboardError } from '../lib/errors.ts';
+import { createListeners } from '../lib/listeners.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { OpenBrowser } from './browser-opener.ts';
-import { assertOpenableUrl } from './browser-opener.ts';
 import type { CallbackResponse } from './callback-page.ts';
-import { callbackPage } from './callback-page.ts';
 import type { ClientCredentialsConfig } from './client-credentials.ts';
 import { createClientCredentialsCache } from './client-credentials.ts';
-import type { Draft } from './draft-servers.ts';
-import { createDraftServers, isDraftPrefix } from './draft-servers.ts';
-import { toFlowError } from './flow-errors.ts';
-import type { CredentialStatus, GrantRecord } from './grant-record.ts';
-import { grantStatus, splitScopes } from './grant-record.ts';
-import type { GrantStore } from './grant-store.ts';
-import { createGrantStore } from './grant-store.ts';
-import type { InteractiveFlow } from './interactive-flow.ts';
-import { createInteractiveFlow } from './interactive-flow.ts';
+import { createCodeTokens, needsAuth } from './code-tokens.ts';
+import type { ConnectAttempts } from './connect-attempts.ts';
+import { createConnectAttempts } from './connect-attempts.ts';
+import type { SignInOptions } from './connect-flows.ts';
+import { createConnectFlows } from './connect-flows.ts';
+import {
+  clientCredentialsOf,
+  connectScope,
+  credentialStatus,
+  mayDiscoverSignIn,
+  requiredAfter,
+  stepUpScope,
+  wantsAuthorizationCode,
+} from './credential-status.ts';
+import { createDraftServers } from './draft-servers.ts';
+import type { CredentialStatus } from './grant-record.ts';
+import { splitScopes } from './grant-record.ts';
+import type { LegacyOwners } from './legacy-owners.ts';
 import type { FetchLike } from './oauth-http.ts';
+import type { OAuthServerLookup, OAuthSubject } from './oauth-subjects.ts';
+import { createOAuthSubjects } from './oauth-subjects.ts';
 import type { OAuthVault } from './oauth-vault.ts';
-import { CLIENT_SECRET_NAME, clientSecretOwner } from './oauth-vault.ts';
-import { probeChallenge } from './probe-challenge.ts';
-import { createSingleFlight } from './single-flight.ts';
-import { refreshGrant, revokeGrant } from './token-endpoint-client.ts';
+import { revokeGrant } from './token-endpoint-client.ts';
 import type { TtlOptions } from './token-ttl.ts';
 
-/** Where the manager looks servers up (the registry's server repository fits). */
-export interface OAuthServerLookup {
-  find(prefix: string): ServerDefinition | undefined;
-}
+export type { IdentifiedServer, OAuthServerLookup } from './oauth-subjects.ts';
 
 export interface OAuthManagerDeps {
   vault: OAuthVault;
+  /** Servers by prefix WITH their id (`registry.servers` fits): all OAuth state belongs to the id. */
   servers: OAuthServerLookup;
+  /**
+   * Moves grants and client secrets stored by prefix before migration 008 to the server's id on first use
+   * (`createLegacyOwners` over the registry and the vault). Absent: legacy entries are never read.
+   */
+  legacy?: LegacyOwners;
   clock: Clock;
   log: Logger;
   openBrowser: OpenBrowser;
@@ -57,24 +69,37 @@ export interface OAuthManagerDeps {
   draftTtlMs?: number;
 }
 
-/** OAuth toward upstream servers: what the pool, the HTTP front, the IPC handlers and the CLI use. */
+/**
+ * OAuth toward upstream servers: what the pool, the HTTP front, the use-cases and the CLI use. Servers are
+ * addressed by prefix (the person's handle); each call resolves it to the server's identity, so nothing of a
+ * removed server — grant, secret, cached token, pending sign-in — can reach one added later under its prefix.
+ */
 export interface OAuthManager {
   /**
    * The credential source an upstream HTTP transport gets, by resolution order: pass-through token >
    * client-credentials token > the user's authorization-code token > none (the definition's static
    * headers then apply, as the transport sends `requestInit` headers when `token()` gives nothing).
+   * Pass the StoredServer (with `id`): the source then serves only that server, and gives nothing once its
+   * prefix names another one. Each token is checked against the server's current definition (and `url`).
    */
   authProviderFor(
-    server: ServerDefinition,
+    server: ServerDefinition & { id?: number },
     options?: { passThroughToken?: string },
   ): AuthProvider | undefined;
-  /** Signs in (browser) or fetches a client-credentials token; resolves once the callback completed. */
-  connect(prefix: string, options?: { scopes?: string[] }): Promise<CredentialStatus>;
+  /**
+   * Signs in (browser) or fetches a client-credentials token; resolves once the callback completed.
+   * `onAuthorizationUrl` hands the page to whoever shows it to the person; `open: false` leaves it to them.
+   */
+  connect(prefix: string, options?: { scopes?: string[] } & SignInOptions): Promise<CredentialStatus>;
+  /** Connects started on someone's behalf, to look up (URL, outcome) and cancel while they wait. */
+  attempts: ConnectAttempts;
+  /** Ends the waiting browser sign-in of `prefix` (the person's Cancel); false when none waited. */
+  cancelConnect(prefix: string, message?: string): boolean;
   /** GET /oauth/callback: finishes the matching pending Connect and returns the page for the browser. */
   handleCallback(url: URL): Promise<CallbackResponse>;
   /** Revokes at the authorization server when it offers revocation, then deletes the grant locally. */
   disconnect(prefix: string): Promise<{ revoked: string[]; failed: string[] }>;
-  /** What is known about the server's credential; never a token. */
+  /** What is known about the server's credential; never a token. A grant for another resource is none. */
   status(prefix: string): CredentialStatus;
   /** Records a 403 insufficient_scope so status shows it and the next Connect asks for the wider scope. */
   noteInsufficientScope(prefix: string, requiredScope: string | undefined): CredentialStatus;
@@ -84,10 +109,11 @@ export interface OAuthManager {
   setClientSecret(prefix: string, secret: string | undefined): void;
   /** Whether a client secret is stored for `prefix` (never the secret). */
   hasClientSecret(prefix: string): boolean;
-  /** Forgets everything for a removed server (no revocation: use disconnect first for that). */
-  forget(prefix: string): void;
-  /** Moves credentials when a server's prefix is renamed by an edit. */
-  rename(from: string, to: string): void;
+  /**
+   * Drops what this process holds in memory for a removed server (pending sign-in, cached token, required
+   * scope). Its vault entries go with its registry row (migration 008's trigger), whoever removes it.
+   */
+  forget(serverId: number): void;
   /** Listens to credential status changes (connected, refreshed away, needs auth, disconnected). */
   onStatusChange(listener: (status: CredentialStatus) => void): () => void;
   drafts: {
@@ -98,7 +124,7 @@ export interface OAuthManager {
     ): { prefix: string; expiresAt: number };
     /** The draft's definition (its prefix is the temporary one), or undefined once expired. */
     definition(draftPrefix: string): RemoteServerDefinition | undefined;
-    /** Moves the draft's credentials to the saved server `prefix` and ends the draft. */
+    /** Moves the draft's credentials to the saved server `prefix` (by its id) and ends the draft. */
     promote(draftPrefix: string, prefix: string): void;
     /** Ends the draft; nothing of it remains. */
     discard(draftPrefix: string): void;
@@ -107,86 +133,70 @@ export interface OAuthManager {
   close(): void;
 }
 
-interface PendingConnect {
-  flow: InteractiveFlow;
-  prefix: string;
-  serverName: string;
-  timer: ReturnType<typeof setTimeout>;
-  resolve(record: GrantRecord): void;
-  reject(error: unknown): void;
-}
-
 const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60 * 1000;
+const DISCOVERY_NOTICE_DELAY_MS = 1_000;
 
 /** Creates the OAuth manager over the vault and the server registry. */
 export function createOAuthManager(deps: OAuthManagerDeps): OAuthManager {
   const fetchFn: FetchLike = deps.fetch ?? ((input, init) => fetch(input, init));
   const log = deps.log.child({ component: 'oauth' });
-  const skewMs = deps.refreshSkewMs ?? 60_000;
-  const reuseWindowMs = deps.reuseWindowMs ?? 2_000;
-  const timeoutMs = deps.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
-  const redirectUri = () => (typeof deps.redirectUri === 'function' ? deps.redirectUri() : deps.redirectUri);
   const remember = (value: string | undefined) => {
     if (value) deps.redactor?.add(value);
   };
 
-  const listeners = new Set<(status: CredentialStatus) => void>();
-  const pending = new Map<string, PendingConnect>();
+  const listeners = createListeners<{ status: (status: CredentialStatus) => void }>(log);
+  /** Scope an upstream asked for (403 insufficient_scope), by subject key. */
   const requiredScopes = new Map<string, string>();
-  const refreshes = createSingleFlight<GrantRecord>();
-  const realStore = createGrantStore(deps.vault, log);
-  const draftStores = new Map<string, GrantStore>();
+  /**
+   * Servers defined without any authentication that answered 401 naming their protected-resource metadata
+   * (RFC 9728): they need a browser sign-in, so status offers Connect (by subject key; memory only — the
+   * auth use-case stores the flow in the definition when the person connects).
+   */
+  const discovered = new Set<string>();
 
-  const drafts = createDraftServers((draft) => {
-    draftStores.delete(draft.prefix);
-    cancelPending(draft.prefix, 'The unsaved server expired before sign-in finished.');
+  // The callback runs only when a draft expires, long after `flows` and `subjects` exist.
+  const drafts = createDraftServers((draft) =>
+    flows.cancel(subjects.keyOfDraft(draft.prefix), 'The unsaved server expired before sign-in finished.'),
+  );
+  const subjects = createOAuthSubjects({
+    vault: deps.vault,
+    servers: deps.servers,
+    drafts,
+    legacy: deps.legacy,
+    log,
+    remember,
   });
-
-  const vaultFor = (prefix: string): OAuthVault => {
-    if (!isDraftPrefix(prefix)) return deps.vault;
-    const draft = drafts.get(prefix);
-    if (!draft)
-      throw new SwitchboardError('NOT_FOUND', 'This unsaved server has expired; start adding it again.');
-    return draft.vault;
-  };
-  const storeFor = (prefix: string): GrantStore => {
-    if (!isDraftPrefix(prefix)) return realStore;
-    let store = draftStores.get(prefix);
-    if (!store) {
-      store = createGrantStore(vaultFor(prefix), log);
-      draftStores.set(prefix, store);
-    }
-    return store;
-  };
-  const secretOf = (prefix: string): string | undefined => {
-    const secret = vaultFor(prefix).get(clientSecretOwner(prefix), CLIENT_SECRET_NAME);
-    remember(secret);
-    return secret;
-  };
-
+  const flows = createConnectFlows({
+    fetch: fetchFn,
+    clock: deps.clock,
+    log,
+    openBrowser: deps.openBrowser,
+    redirectUri: () => (typeof deps.redirectUri === 'function' ? deps.redirectUri() : deps.redirectUri),
+    timeoutMs: deps.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+    clientMetadataUrl: deps.clientMetadataUrl,
+    clientName: deps.clientName ?? 'Switchboard',
+    remember,
+  });
+  const reuseWindowMs = deps.reuseWindowMs ?? 2_000;
   const clientCredentials = createClientCredentialsCache({
     fetch: fetchFn,
     clock: deps.clock,
-    secret: secretOf,
-    ...(deps.ttl ? { ttl: deps.ttl } : {}),
+    ttl: deps.ttl,
     onToken: remember,
     reuseWindowMs,
   });
+  const codeTokens = createCodeTokens({
+    fetch: fetchFn,
+    clock: deps.clock,
+    log,
+    skewMs: deps.refreshSkewMs ?? 60_000,
+    reuseWindowMs,
+    remember,
+    changed: (prefix) => emit(prefix),
+  });
 
-  const lookup = (prefix: string): RemoteServerDefinition => {
-    if (isDraftPrefix(prefix) && !drafts.get(prefix)) {
-      throw new SwitchboardError('NOT_FOUND', 'This unsaved server has expired; start adding it again.');
-    }
-    const definition = isDraftPrefix(prefix) ? drafts.get(prefix)?.definition : deps.servers.find(prefix);
-    if (!definition) throw new SwitchboardError('NOT_FOUND', `No server "${prefix}".`);
-    if (definition.transport === 'stdio') {
-      throw new SwitchboardError(
-        'VALIDATION',
-        `"${prefix}" is a stdio server; OAuth applies to remote (http/sse) servers only.`,
-      );
-    }
-    return definition;
-  };
+  const ccOf = (subject: OAuthSubject): ClientCredentialsConfig | undefined =>
+    clientCredentialsOf(subject.definition, { key: subject.key, readSecret: subject.readSecret });
 
   const emit = (prefix: string) => {
     let current: CredentialStatus;
@@ -195,385 +205,245 @@ export function createOAuthManager(deps: OAuthManagerDeps): OAuthManager {
     } catch {
       return;
     }
-    for (const listener of listeners) {
-      try {
-        listener(current);
-      } catch (error) {
-        log.warn('an OAuth status listener failed', { error: toErrorInfo(error).message });
-      }
-    }
+    listeners.emit('status', current);
   };
 
-  const needsAuth = (prefix: string, why: string) =>
-    new SwitchboardError(
-      'NEEDS_AUTH',
-      `${why} Connect "${prefix}" again in Switchboard (or run \`switchboard auth connect ${prefix}\`).`,
-      {
-        details: { prefix },
-      },
-    );
+  /** Everything in memory of one subject (never its vault rows). */
+  const dropMemory = (key: string, message: string) => {
+    flows.cancel(key, message);
+    clientCredentials.forget(key);
+    requiredScopes.delete(key);
+    discovered.delete(key);
+  };
 
-  const ccConfig = (definition: RemoteServerDefinition): ClientCredentialsConfig | undefined => {
-    const auth = definition.auth;
-    if (auth?.kind !== 'oauth' || auth.flow !== 'client_credentials') return undefined;
-    return {
-      prefix: definition.prefix,
-      clientId: auth.clientId,
-      tokenUrl: auth.tokenUrl,
-      ...(auth.scopes ? { scopes: auth.scopes } : {}),
-      ...(auth.resource ? { resource: auth.resource } : {}),
-      ...(auth.audience ? { audience: auth.audience } : {}),
-    };
+  const statusOf = (subject: OAuthSubject): CredentialStatus => {
+    const cc = ccOf(subject);
+    return credentialStatus({
+      definition: subject.definition,
+      now: deps.clock.now(),
+      clientCredentials: cc && {
+        config: cc,
+        cached: clientCredentials.peek(subject.key),
+        hasSecret: subject.readSecret() !== undefined,
+      },
+      grant: cc ? undefined : codeTokens.usable(subject),
+      required: requiredScopes.get(subject.key),
+      discovered: discovered.has(subject.key),
+    });
   };
 
   /**
-   * Exactly one refresh per server at a time. Runs only if the stored access token is still `stale`
-   * (a caller that waited behind another refresh gets that result), and persists the rotated refresh token
-   * BEFORE anyone uses the new access token: a crash right after still leaves a usable grant on disk.
+   * A server defined without authentication: no token to send, but a 401 is looked at — one that names the
+   * server's protected-resource metadata means "sign in with OAuth", which status then offers.
    */
-  const refreshOnce = (prefix: string, stale: string): Promise<GrantRecord> =>
-    refreshes.run(prefix, async () => {
-      const store = storeFor(prefix);
-      const current = store.read(prefix);
-      if (!current?.tokens) throw needsAuth(prefix, `"${prefix}" is not signed in.`);
-      if (current.tokens.access_token !== stale) return current;
-      const outcome = await refreshGrant({
-        prefix,
-        record: current,
-        secret: current.client.source === 'pre-registered' ? secretOf(prefix) : undefined,
-        fetch: fetchFn,
-        now: deps.clock.now(),
-      });
-      if (outcome.kind === 'invalid_grant') {
-        store.clearTokens(prefix);
-        log.info('the authorization server no longer accepts the refresh token; sign-in needed', { prefix });
-        emit(prefix);
-        throw needsAuth(prefix, `The sign-in of "${prefix}" has expired or was revoked.`);
-      }
-      outcome.newTokens.forEach(remember);
-      store.write(prefix, outcome.record);
-      log.debug('refreshed an OAuth grant', { prefix });
-      return outcome.record;
-    });
-
-  const authorizationCodeProvider = (prefix: string): AuthProvider => ({
+  const discoveringProvider = (
+    prefix: string,
+    current: () => OAuthSubject | undefined,
+    targetUrl: string,
+  ): AuthProvider => ({
     async token() {
-      const record = storeFor(prefix).read(prefix);
-      if (!record?.tokens) return undefined;
-      remember(record.tokens.access_token);
-      const now = deps.clock.now();
-      if (record.expiresAt === undefined || record.expiresAt - now > skewMs)
-        return record.tokens.access_token;
-      if (record.tokens.refresh_token)
-        return (await refreshOnce(prefix, record.tokens.access_token)).tokens?.access_token;
-      if (record.expiresAt > now) return record.tokens.access_token;
-      throw needsAuth(prefix, `The sign-in of "${prefix}" has expired.`);
+      const subject = current();
+      // Signed in since (a Connect offered by discovery): the grant is used like any other.
+      return subject && codeTokens.usable(subject, targetUrl)
+        ? codeTokens.token(subject, targetUrl)
+        : undefined;
     },
-    async onUnauthorized() {
-      const record = storeFor(prefix).read(prefix);
-      if (!record?.tokens) throw needsAuth(prefix, `"${prefix}" needs you to sign in.`);
-      // Requests that were in flight with the old token come back 401 right after a refresh: retry them.
-      if (record.refreshedAt !== undefined && deps.clock.now() - record.refreshedAt < reuseWindowMs) return;
-      if (!record.tokens.refresh_token) {
-        storeFor(prefix).clearTokens(prefix);
-        emit(prefix);
-        throw needsAuth(prefix, `"${prefix}" refused the stored sign-in.`);
+    async onUnauthorized({ response }) {
+      const subject = current();
+      if (subject && codeTokens.usable(subject, targetUrl))
+        return codeTokens.onUnauthorized(subject, targetUrl);
+      const challenge = extractWWWAuthenticateParams(response);
+      if (subject && challenge.resourceMetadataUrl) {
+        if (!discovered.has(subject.key)) {
+          discovered.add(subject.key);
+          log.info('a server without authentication asks for an OAuth sign-in', { prefix });
+          // Announced once the refused connection has settled: the runtime restarts a server whose status
+          // changed, and that must not cut short the very attempt that is failing with NEEDS_AUTH now.
+          setTimeout(() => emit(prefix), DISCOVERY_NOTICE_DELAY_MS).unref?.();
+        }
+        throw new SwitchboardError(
+          'NEEDS_AUTH',
+          `${prefix} asks you to sign in: it answered HTTP 401 and named its authorization server. ` +
+            `Connect it in Switchboard (or run \`switchboard auth connect ${prefix}\`)`,
+          { details: { prefix, discovered: true } },
+        );
       }
-      await refreshOnce(prefix, record.tokens.access_token);
+      throw new SwitchboardError(
+        'NEEDS_AUTH',
+        `${prefix} answered HTTP 401: it needs credentials. Add them to its definition (a header or a variable), ` +
+          'or choose OAuth sign-in as its authentication',
+        { details: { prefix } },
+      );
     },
   });
-
-  const cancelPending = (prefix: string, message: string) => {
-    for (const [state, entry] of pending) {
-      if (entry.prefix !== prefix) continue;
-      pending.delete(state);
-      clearTimeout(entry.timer);
-      entry.reject(new SwitchboardError('OAUTH_ERROR', message));
-    }
-  };
-
-  const scopeFor = (
-    definition: RemoteServerDefinition,
-    challengeScope: string | undefined,
-  ): string | undefined => {
-    const configured = definition.auth?.kind === 'oauth' ? definition.auth.scopes?.join(' ') : undefined;
-    return computeScopeUnion(configured, challengeScope, requiredScopes.get(definition.prefix));
-  };
-
-  const connectInteractive = async (
-    definition: RemoteServerDefinition,
-    scopes: string[] | undefined,
-  ): Promise<GrantRecord> => {
-    const prefix = definition.prefix;
-    cancelPending(prefix, 'A newer Connect replaced this one.');
-    const auth =
-      definition.auth?.kind === 'oauth' && definition.auth.flow === 'authorization_code'
-        ? definition.auth
-        : undefined;
-    const challenge = await probeChallenge(definition.url, fetchFn);
-    const scope = scopes?.length ? scopes.join(' ') : scopeFor(definition, challenge.scope);
-
-    let settle!: { resolve(record: GrantRecord): void; reject(error: unknown): void };
-    const completion = new Promise<GrantRecord>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    completion.catch(() => {}); // observed below; this only keeps an early failure from being "unhandled"
-
-    const secret = auth?.clientId ? secretOf(prefix) : undefined;
-    const flow = createInteractiveFlow({
-      prefix,
-      serverUrl: definition.url,
-      redirectUri: redirectUri(),
-      ...(auth?.clientId
-        ? { preRegistered: { clientId: auth.clientId, ...(secret ? { clientSecret: secret } : {}) } }
-        : {}),
-      ...(auth?.resource ? { resourceOverride: auth.resource } : {}),
-      ...(deps.clientMetadataUrl ? { clientMetadataUrl: deps.clientMetadataUrl } : {}),
-      clientName: deps.clientName ?? 'Switchboard',
-      store: storeFor(prefix),
-      clock: deps.clock,
-      fetch: fetchFn,
-      onSecret: remember,
-      onAuthorizationUrl: async (url) => {
-        assertOpenableUrl(url);
-        const timer = setTimeout(() => {
-          if (!pending.delete(flow.state)) return;
-          settle.reject(
-            new SwitchboardError(
-              'OAUTH_ERROR',
-              `Sign-in to "${prefix}" timed out: the browser did not come back within ${Math.round(timeoutMs / 1000)} s.`,
-            ),
-          );
-        }, timeoutMs);
-        timer.unref?.();
-        pending.set(flow.state, { flow, prefix, serverName: definition.name, timer, ...settle });
-        await deps.openBrowser(url);
-      },
-    });
-    try {
-      await flow.begin({
-        ...(scope ? { scope } : {}),
-        ...(challenge.resourceMetadataUrl ? { resourceMetadataUrl: challenge.resourceMetadataUrl } : {}),
-      });
-    } catch (error) {
-      const entry = pending.get(flow.state);
-      if (entry) {
-        pending.delete(flow.state);
-        clearTimeout(entry.timer);
-      }
-      throw toFlowError(prefix, error);
-    }
-    return completion;
-  };
 
   const manager: OAuthManager = {
     authProviderFor(server, options) {
       if (server.transport === 'stdio') return undefined;
       const passThrough = options?.passThroughToken;
       if (passThrough) return { token: async () => passThrough };
-      const cc = ccConfig(server);
-      if (cc) {
-        return {
-          token: () => clientCredentials.token(cc),
+      const { prefix, id } = server;
+      const targetUrl = server.url;
+      // Resolved again at every request: after a removal, or once the prefix names another server, the
+      // source gives nothing (and a 401 then says "sign in"), whatever the caller still holds.
+      const current = () => subjects.find(prefix, id);
+      const initial = current();
+      if (!initial) return undefined;
+      if (!ccOf(initial) && mayDiscoverSignIn(initial.definition) && !codeTokens.usable(initial, targetUrl))
+        return discoveringProvider(prefix, current, targetUrl);
+      if (
+        !ccOf(initial) &&
+        !wantsAuthorizationCode(initial.definition) &&
+        !codeTokens.usable(initial, targetUrl)
+      )
+        return undefined;
+      return {
+        async token() {
+          const subject = current();
+          if (!subject) return undefined;
+          const cc = ccOf(subject);
+          return cc ? clientCredentials.token(cc) : codeTokens.token(subject, targetUrl);
+        },
+        async onUnauthorized() {
+          const subject = current();
+          if (!subject) throw needsAuth(prefix, `"${prefix}" needs you to sign in.`);
+          const cc = ccOf(subject);
           // The transport retries once after this: a revoked or rotated token is replaced exactly once.
-          onUnauthorized: async () => clientCredentials.invalidate(cc.prefix),
-        };
-      }
-      const wantsCode = server.auth?.kind === 'oauth' && server.auth.flow === 'authorization_code';
-      if (wantsCode || storeFor(server.prefix).read(server.prefix)?.tokens)
-        return authorizationCodeProvider(server.prefix);
-      return undefined;
+          if (cc) clientCredentials.invalidate(cc.key);
+          else await codeTokens.onUnauthorized(subject, targetUrl);
+        },
+      };
     },
 
     async connect(prefix, options) {
-      const definition = lookup(prefix);
-      const cc = ccConfig(definition);
+      const subject = subjects.resolve(prefix);
+      const cc = ccOf(subject);
       if (cc) {
-        clientCredentials.forget(prefix);
+        clientCredentials.forget(cc.key);
         await clientCredentials.token(cc);
       } else {
-        await connectInteractive(definition, options?.scopes);
-        requiredScopes.delete(prefix);
+        const explicit = options?.scopes?.length ? options.scopes.join(' ') : undefined;
+        await flows.connect(
+          subject,
+          (challenge) =>
+            explicit ?? connectScope(subject.definition, challenge, requiredScopes.get(subject.key)),
+          { onAuthorizationUrl: options?.onAuthorizationUrl, open: options?.open },
+        );
+        requiredScopes.delete(subject.key);
+        discovered.delete(subject.key);
       }
       emit(prefix);
       return manager.status(prefix);
     },
 
-    async handleCallback(url) {
-      const state = url.searchParams.get('state');
-      const entry = state === null ? undefined : pending.get(state);
-      if (!entry || state === null) {
-        return callbackPage({
-          ok: false,
-          message: 'This sign-in link is unknown, was already used, or has expired.',
-        });
-      }
-      // One use only: a replayed callback URL finds nothing.
-      pending.delete(state);
-      clearTimeout(entry.timer);
-      try {
-        const record = await entry.flow.complete(url.searchParams);
-        entry.resolve(record);
-        return callbackPage({ ok: true, serverName: entry.serverName });
-      } catch (error) {
-        const failure = toFlowError(entry.prefix, error);
-        entry.reject(failure);
-        log.warn('OAuth sign-in failed', {
-          prefix: entry.prefix,
-          code: failure.code,
-          error: failure.message,
-        });
-        return callbackPage({ ok: false, message: failure.message });
-      }
+    attempts: createConnectAttempts({
+      connect: (prefix, options) => manager.connect(prefix, options),
+      check: (prefix) => void manager.status(prefix),
+      cancel: (prefix, message) => manager.cancelConnect(prefix, message),
+      clock: deps.clock,
+    }),
+
+    cancelConnect(prefix, message = 'Sign-in cancelled.') {
+      return flows.cancel(subjects.resolve(prefix).key, message);
     },
 
+    handleCallback: (url) => flows.handleCallback(url),
+
     async disconnect(prefix) {
-      cancelPending(prefix, 'Disconnected before sign-in finished.');
-      clientCredentials.forget(prefix);
-      requiredScopes.delete(prefix);
-      const store = storeFor(prefix);
-      const record = store.read(prefix);
+      const subject = subjects.resolve(prefix);
+      dropMemory(subject.key, 'Disconnected before sign-in finished.');
+      // Revoked whether or not it still fits the definition: revocation goes to the server that issued it.
+      const record = subject.store.read();
       const result = record
         ? await revokeGrant({
             prefix,
             record,
-            secret: record.client.source === 'pre-registered' ? secretOf(prefix) : undefined,
+            secret: record.client.source === 'pre-registered' ? subject.readSecret() : undefined,
             fetch: fetchFn,
           })
         : { revoked: [], failed: [] };
-      store.forget(prefix);
+      subject.store.forget();
       if (result.failed.length > 0)
         log.warn('revocation at the authorization server failed', { prefix, failed: result.failed });
       emit(prefix);
       return result;
     },
 
-    status(prefix) {
-      const definition = lookup(prefix);
-      const now = deps.clock.now();
-      const cc = ccConfig(definition);
-      if (cc) {
-        const cached = clientCredentials.peek(prefix);
-        return {
-          prefix,
-          flow: 'client_credentials',
-          hasCredential: manager.hasClientSecret(prefix),
-          ...(cached ? { expiresAt: cached.expiresAt, connectedAt: cached.obtainedAt } : {}),
-          isExpired: cached !== undefined && cached.expiresAt <= now,
-          scopes: cached?.scope ? splitScopes(cached.scope) : (cc.scopes ?? []),
-          canRefresh: true,
-        };
-      }
-      const status = grantStatus(prefix, storeFor(prefix).read(prefix), now);
-      const required = requiredScopes.get(prefix);
-      const flow = definition.auth?.kind === 'oauth' || status.hasCredential ? 'authorization_code' : 'none';
-      return { ...status, flow, ...(required ? { requiredScopes: splitScopes(required) } : {}) };
-    },
+    status: (prefix) => statusOf(subjects.resolve(prefix)),
 
     noteInsufficientScope(prefix, requiredScope) {
-      const record = storeFor(prefix).read(prefix);
-      const union = computeScopeUnion(requiredScopes.get(prefix), record?.tokens?.scope, requiredScope);
-      if (union) requiredScopes.set(prefix, union);
+      const subject = subjects.resolve(prefix);
+      const grant = ccOf(subject) ? undefined : codeTokens.usable(subject);
+      const union = requiredAfter(requiredScopes.get(subject.key), grant, requiredScope);
+      if (union) requiredScopes.set(subject.key, union);
       emit(prefix);
-      return manager.status(prefix);
+      return statusOf(subject);
     },
 
     async stepUp(prefix, requiredScope) {
       manager.noteInsufficientScope(prefix, requiredScope);
-      const definition = lookup(prefix);
-      const record = storeFor(prefix).read(prefix);
-      const configured = definition.auth?.kind === 'oauth' ? definition.auth.scopes?.join(' ') : undefined;
-      const union = computeScopeUnion(
-        configured,
-        record?.tokens?.scope,
-        requiredScopes.get(prefix),
+      const subject = subjects.resolve(prefix);
+      const union = stepUpScope(
+        subject.definition,
+        codeTokens.usable(subject),
+        requiredScopes.get(subject.key),
         requiredScope,
       );
       return manager.connect(prefix, union ? { scopes: splitScopes(union) } : {});
     },
 
     setClientSecret(prefix, secret) {
-      const vault = vaultFor(prefix);
-      if (secret === undefined) vault.unset(clientSecretOwner(prefix), CLIENT_SECRET_NAME);
-      else {
-        remember(secret);
-        vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, secret);
-      }
-      clientCredentials.forget(prefix);
+      const subject = subjects.resolve(prefix);
+      subject.writeSecret(secret);
+      clientCredentials.forget(subject.key);
     },
 
-    hasClientSecret(prefix) {
-      return vaultFor(prefix).get(clientSecretOwner(prefix), CLIENT_SECRET_NAME) !== undefined;
-    },
+    hasClientSecret: (prefix) => subjects.resolve(prefix).readSecret() !== undefined,
 
-    forget(prefix) {
-      cancelPending(prefix, 'The server was removed.');
-      clientCredentials.forget(prefix);
-      requiredScopes.delete(prefix);
-      storeFor(prefix).forget(prefix);
-      const vault = vaultFor(prefix);
-      vault.unset(clientSecretOwner(prefix), CLIENT_SECRET_NAME);
-      vault.clear?.(clientSecretOwner(prefix));
-    },
-
-    rename(from, to) {
-      if (from === to) return;
-      const record = realStore.read(from);
-      const secret = deps.vault.get(clientSecretOwner(from), CLIENT_SECRET_NAME);
-      if (secret !== undefined) deps.vault.set(clientSecretOwner(to), CLIENT_SECRET_NAME, secret);
-      if (record) {
-        if (record.client.source !== 'pre-registered')
-          realStore.writeClient(to, record.issuer, record.client);
-        realStore.write(to, record);
-      }
-      manager.forget(from);
-      emit(to);
+    forget(serverId) {
+      dropMemory(subjects.keyOfServer(serverId), 'The server was removed.');
     },
 
     onStatusChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.on('status', listener);
     },
 
     drafts: {
       create(definition, options) {
-        const draft: Draft = drafts.create(definition, deps.draftTtlMs ?? 15 * 60 * 1000, deps.clock.now());
+        const draft = drafts.create(definition, deps.draftTtlMs ?? 15 * 60 * 1000, deps.clock.now());
         if (options?.clientSecret !== undefined) manager.setClientSecret(draft.prefix, options.clientSecret);
         return { prefix: draft.prefix, expiresAt: draft.expiresAt };
       },
       definition: (draftPrefix) => drafts.get(draftPrefix)?.definition,
       promote(draftPrefix, prefix) {
-        const draft = drafts.get(draftPrefix);
-        if (!draft)
+        if (!drafts.get(draftPrefix)) {
           throw new SwitchboardError(
             'NOT_FOUND',
             'This unsaved server has expired; connect it again after saving.',
           );
-        const record = storeFor(draftPrefix).read(draftPrefix);
-        const secret = draft.vault.get(clientSecretOwner(draftPrefix), CLIENT_SECRET_NAME);
-        if (secret !== undefined) deps.vault.set(clientSecretOwner(prefix), CLIENT_SECRET_NAME, secret);
+        }
+        const from = subjects.resolve(draftPrefix);
+        const to = subjects.resolve(prefix);
+        const record = from.store.read();
+        const secret = from.readSecret();
+        if (secret !== undefined) to.writeSecret(secret);
         if (record) {
-          if (record.client.source !== 'pre-registered')
-            realStore.writeClient(prefix, record.issuer, record.client);
-          realStore.write(prefix, record);
+          if (record.client.source !== 'pre-registered') to.store.writeClient(record.issuer, record.client);
+          to.store.write(record);
         }
         manager.drafts.discard(draftPrefix);
         emit(prefix);
       },
       discard(draftPrefix) {
-        cancelPending(draftPrefix, 'The unsaved server was discarded.');
-        clientCredentials.forget(draftPrefix);
-        requiredScopes.delete(draftPrefix);
-        draftStores.delete(draftPrefix);
+        dropMemory(subjects.keyOfDraft(draftPrefix), 'The unsaved server was discarded.');
         drafts.drop(draftPrefix);
       },
     },
 
     close() {
-      for (const prefix of new Set([...pending.values()].map((p) => p.prefix)))
-        cancelPending(prefix, 'Switchboard is shutting down.');
+      flows.cancelAll('Switchboard is shutting down.');
+      manager.attempts.close();
       drafts.close();
-      draftStores.clear();
     },
   };
   return manager;

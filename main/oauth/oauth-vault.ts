@@ -11,18 +11,27 @@ export interface OAuthVault {
   clear?(owner: string): unknown;
 }
 
-/** Vault owner of a server's grant (tokens + dynamic client registration), keyed by issuer inside. */
-export function grantOwner(prefix: string): string {
+/**
+ * Saved servers keep their OAuth state under owners of their id (main/vault/server-owners.ts:
+ * `oauth-grant:<id>`, `oauth-client-secret:<id>`), which the registry deletes with the row.
+ */
+
+/** Vault name of the client secret under `oauthClientSecretOwner(id)` (and a draft's secret owner). */
+export const CLIENT_SECRET_NAME = 'client_secret';
+
+/**
+ * The owner grants had before migration 008, keyed by PREFIX (which another server can reuse). Read only
+ * by the upgrade (legacy-owners.ts, through the migration's `legacy_secret_owners` list) and by tests that
+ * build such a vault.
+ */
+export function legacyGrantOwner(prefix: string): string {
   return `oauth:${prefix}`;
 }
 
-/** Vault owner of the client secret a person gave for a server (pre-registered or client_credentials). */
-export function clientSecretOwner(prefix: string): string {
+/** The client-secret owner before migration 008 (by prefix); see legacyGrantOwner. */
+export function legacyClientSecretOwner(prefix: string): string {
   return `oauth-client:${prefix}`;
 }
-
-/** Vault name of the client secret under `clientSecretOwner(prefix)`. */
-export const CLIENT_SECRET_NAME = 'client_secret';
 
 /** An in-memory OAuthVault (tests, and drafts that must leave nothing behind when abandoned). */
 export function createMemoryVault(): OAuthVault & { clear(owner: string): void; size(): number } {

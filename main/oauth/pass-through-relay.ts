@@ -32,7 +32,7 @@ export function createPassThroughRelay(deps: { fetch?: FetchLike } = {}) {
       upstream = await fetchFn(target.url, {
         method: request.method,
         headers: relayRequestHeaders(request.headers),
-        ...(body ? { body } : {}),
+        body,
         redirect: 'manual',
         signal: request.signal,
       });

@@ -40,9 +40,9 @@ export async function probeChallenge(serverUrl: string, fetchFn: FetchLike): Pro
     await response.body?.cancel().catch(() => {});
     return {
       status: response.status,
-      ...(params.resourceMetadataUrl ? { resourceMetadataUrl: params.resourceMetadataUrl } : {}),
-      ...(params.scope ? { scope: params.scope } : {}),
-      ...(params.error ? { error: params.error } : {}),
+      resourceMetadataUrl: params.resourceMetadataUrl,
+      scope: params.scope || undefined,
+      error: params.error || undefined,
     };
   } catch {
     return { status: 0 };

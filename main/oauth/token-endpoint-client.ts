@@ -50,7 +50,7 @@ export async function refreshGrant(args: {
   const refreshToken = record.tokens?.refresh_token;
   if (!record.tokens || !refreshToken) return { kind: 'invalid_grant' };
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-  if (record.resource) form.set('resource', record.resource);
+  if (record.resource && !record.resourceOmitted) form.set('resource', record.resource);
   const headers = applyClientAuth(
     record.client,
     args.secret ?? record.client.client_secret,
@@ -100,9 +100,9 @@ export async function refreshGrant(args: {
         access_token: fields.access_token,
         token_type: typeof fields.token_type === 'string' ? fields.token_type : record.tokens.token_type,
         refresh_token: rotated,
-        ...(scope === undefined ? {} : { scope }),
+        scope,
       },
-      ...(expiresIn === undefined ? {} : { expiresAt: args.now + expiresIn * 1000 }),
+      expiresAt: expiresIn === undefined ? undefined : args.now + expiresIn * 1000,
       refreshedAt: args.now,
     },
   };

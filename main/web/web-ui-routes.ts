@@ -8,7 +8,7 @@ import { silentLogger } from '../lib/logger.ts';
 import { cspHeader } from './content-security-policy.ts';
 import { readStaticFile } from './static-files.ts';
 import { uiTokenMatches } from './ui-token.ts';
-import { parseBearerToken } from '../gateway/http/bearer-auth.ts';
+import { parseBearerToken } from '../tokens/bearer.ts';
 
 /** Where the web UI lives on the gateway port. */
 export const UI_BASE = '/ui';
@@ -67,7 +67,7 @@ export function createWebUiRoutes(options: WebUiRoutesOptions): WebUiRoutes {
     refuse(
       401,
       'UNAUTHORIZED',
-      'Missing or wrong UI token: open the address `switchboard serve --ui` printed',
+      'This page is not from the running Switchboard (each start makes a new address): open the address `switchboard serve --ui` printed',
     );
 
   /** Same-origin only: a browser's Origin (when sent) must be exactly this page's origin. */

@@ -2,17 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayRoute } from '../gateway/http/gateway-app.ts';
-import { createContractHandlers } from '../ipc/contract-handlers.ts';
-import { createContractDispatcher } from '../ipc/dispatcher.ts';
+import type { Hub } from '../hub.ts';
+import type { Runtime } from '../hub-runtime.ts';
+import { createHubDispatcher } from '../ipc/contract-handlers.ts';
 import { forwardEvents } from '../ipc/event-forwarding.ts';
-import type { IpcDeps } from '../ipc/handler-types.ts';
-import type { HubServices } from '../services.ts';
 import { createWebUiRoutes, UI_BASE, type WebUiRoutes } from './web-ui-routes.ts';
 import { createUiToken } from './ui-token.ts';
 
 export interface WebUiOptions {
-  /** Everything of IpcDeps but the services (they exist only once the gateway starts). */
-  deps: Omit<IpcDeps, 'services' | 'mode'>;
+  hub: Hub;
+  /** The app's version, for `app.info`. */
+  version: string;
   /** The built renderer; default: the first of findRendererDir()'s candidates that exists. */
   staticDir?: string | undefined;
   /** Fixed token (tests); default a fresh random one per launch. */
@@ -22,8 +22,8 @@ export interface WebUiOptions {
 
 /** The headless web UI: routes to mount on the gateway, and the one-time URL to print. */
 export interface WebUi {
-  /** For `startHubServices({ routes })`. */
-  routes(services: HubServices): GatewayRoute[];
+  /** For `hub.start({ routes })`. */
+  routes(runtime: Runtime): GatewayRoute[];
   /** `http://127.0.0.1:<port>/ui/#token=<token>`: print it once, never log it. */
   url(port: number): string;
   /** Where the renderer is served from, or undefined when it is not built. */
@@ -36,24 +36,20 @@ export interface WebUi {
 
 /** Builds the web UI over the same contract handlers the desktop app uses. */
 export function createWebUi(options: WebUiOptions): WebUi {
+  const { hub } = options;
   const token = options.token ?? createUiToken();
   const staticDir = 'staticDir' in options ? options.staticDir : findRendererDir();
   let mounted: WebUiRoutes | undefined;
   return {
     staticDir,
-    routes(services) {
-      const deps: IpcDeps = { ...options.deps, services, mode: 'web' };
-      const dispatch = createContractDispatcher(createContractHandlers(deps), {
-        redact: (text) => services.hub.redactor.redact(text),
-        log: services.hub.log,
-      });
+    routes(runtime) {
       mounted = createWebUiRoutes({
         token,
-        dispatch,
-        subscribe: (sink) => forwardEvents(services, sink, services.hub.log),
+        dispatch: createHubDispatcher({ hub, mode: 'web', version: options.version }),
+        subscribe: (sink) => forwardEvents(runtime, sink, hub.log),
         staticDir,
-        log: services.hub.log,
-        ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+        log: hub.log,
+        keepAliveMs: options.keepAliveMs,
       });
       return mounted.routes;
     },

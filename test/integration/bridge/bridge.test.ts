@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHubProofRoute } from '../../../main/bridge/hub-proof.ts';
 import type { TestGateway } from '../../helpers/gateway-harness.ts';
 import { createFakeCore, startTestGateway } from '../../helpers/gateway-harness.ts';
 import type { SpawnedBridge } from './spawn-bridge.ts';
@@ -22,8 +23,16 @@ function dataDir(): string {
   dirs.push(dir);
   return dir;
 }
-async function gateway(dir: string, port = 0) {
-  const gw = await startTestGateway({ dataDir: dir, port });
+/** The real HTTP front with the hub-proof route the runtime mounts (the bridge talks to nothing else). */
+async function gateway(dir: string, port = 0, core?: ReturnType<typeof createFakeCore>) {
+  let bound = port;
+  const gw = await startTestGateway({
+    dataDir: dir,
+    port,
+    ...(core && { core }),
+    routes: [createHubProofRoute({ dataDir: dir, port: () => bound })],
+  });
+  bound = gw.port;
   gateways.push(gw);
   return gw;
 }
@@ -90,11 +99,13 @@ describe('switchboard bridge (stdio ⇄ gateway)', () => {
     const dir = dataDir();
     const b = bridge({ dataDir: dir, wait: 20 });
     const connecting = b.client.connect(b.transport);
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Started once the bridge says it waits (its own start may take seconds on a loaded machine).
+    for (let i = 0; i < 300 && !/waiting for Switchboard/.test(b.stderr()); i++)
+      await new Promise((r) => setTimeout(r, 50));
     await gateway(dir);
     await connecting;
     expect((await b.client.listTools()).tools.map((t) => t.name)).toEqual(['fake__echo', 'fake__slow']);
-    expect(b.stderr().match(/waiting for Switchboard/g)).toHaveLength(1);
+    expect(b.stderr().match(/waiting for Switchboard/g), b.stderr()).toHaveLength(1);
     expect(b.stderr()).toContain('start the Switchboard app or run `switchboard serve`');
   });
 
@@ -119,8 +130,7 @@ describe('switchboard bridge (stdio ⇄ gateway)', () => {
     const port = first.port;
     await first.close();
     gateways.splice(gateways.indexOf(first), 1);
-    const second = await startTestGateway({ dataDir: dir, port, core: createFakeCore() });
-    gateways.push(second);
+    const second = await gateway(dir, port, createFakeCore());
     expect(text(await b.client.callTool({ name: 'fake__echo', arguments: { text: 'after' } }))).toContain(
       'after',
     );

@@ -33,11 +33,14 @@ export function spawnBridge(options: {
   dataDir: string;
   server?: string;
   wait?: number;
+  /** `--port`: where the bridge connects instead of gateway.json's / the setting's port. */
+  port?: number;
   mode?: 'legacy' | 'auto';
 }): SpawnedBridge {
   const args = ['--data-dir', options.dataDir, 'bridge'];
   if (options.server) args.push('--server', options.server);
   if (options.wait !== undefined) args.push('--wait', String(options.wait));
+  if (options.port !== undefined) args.push('--port', String(options.port));
   const { command, args: fullArgs } = bridgeCommand(args);
   const transport = new StdioClientTransport({ command, args: fullArgs, stderr: 'pipe', cwd: ROOT });
   let stderr = '';

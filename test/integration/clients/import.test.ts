@@ -50,7 +50,7 @@ const DRY_RUN = `4 servers to add, 0 entries skipped, 3 secrets to store in the 
 + postgres (stdio) from postgres
     command: npx -y @modelcontextprotocol/server-postgres "\${POSTGRES_URL}"
     secrets to the vault: POSTGRES_URL
-    note: moved a credential in argument 3 to the vault
+    note: moved a credential in argument 3 to the vault (the server still gets it on its command line, which other local users can read: use an environment variable if it takes one)
 `;
 
 interface StoredServer {

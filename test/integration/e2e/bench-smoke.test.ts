@@ -8,8 +8,10 @@ import { ROOT, leftoverChildren } from './serve-harness.ts';
 
 /**
  * The benchmark's smoke run (`node bench/run.ts --quick --no-peers`): it runs end to end and produces numbers
- * for every local target and the catalog-scale measurements. Asserts THAT there are numbers, never their values
- * (CI machines are too noisy for performance assertions; docs/benchmarks.md holds the real run).
+ * for every local target (SDK v2 and SDK 1.x clients, stdio and Streamable HTTP upstreams), the first call to a
+ * stopped server, serve's memory, a CPU profile summary and the catalog-scale measurements. Asserts THAT there
+ * are numbers, never their values (CI machines are too noisy for performance assertions; docs/benchmarks.md
+ * holds the real run).
  */
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-smoke-'));
@@ -27,7 +29,7 @@ describe('bench --quick', () => {
       execFile(
         process.execPath,
         [path.join(ROOT, 'bench/run.ts'), '--quick', '--no-peers', '--json', json, '--out', out],
-        { cwd: ROOT, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 },
+        { cwd: ROOT, timeout: 400_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
@@ -38,8 +40,11 @@ describe('bench --quick', () => {
     expect(results.mode).toBe('quick');
     expect(results.targets.map((t) => t.name)).toEqual([
       'direct stdio',
-      'direct Streamable HTTP',
-      'Switchboard',
+      'direct Streamable HTTP (SDK v2)',
+      'direct Streamable HTTP (SDK 1.x)',
+      'Switchboard (SDK v2)',
+      'Switchboard (SDK 1.x)',
+      'Switchboard (SDK v2, HTTP upstream)',
     ]);
     for (const target of results.targets) {
       expect(target.cells.map((c) => c.concurrency)).toEqual([1, 16, 64]);
@@ -50,20 +55,36 @@ describe('bench --quick', () => {
         expect(Number.isFinite(cell.callsPerSecond) && cell.callsPerSecond > 0).toBe(true);
       }
     }
-    expect(results.targets.find((t) => t.name === 'Switchboard')?.gatewayRssMiB).toBeGreaterThan(0);
+    for (const target of results.targets.filter((t) => t.name.startsWith('Switchboard'))) {
+      expect(target.gatewayRssMiB, target.name).toBeGreaterThan(0);
+      for (const cell of target.cells) expect(cell.gatewayCpuMsPerCall).toBeGreaterThanOrEqual(0);
+    }
+
+    // What users feel beyond steady-state calls, each next to its floor.
+    const [first] = results.firstCalls!;
+    expect(first?.build).toBe('Switchboard');
+    expect(first!.hubMs > 0 && first!.directMs > 0).toBe(true);
+    expect(results.runningMemory![0]?.serveRssMiB).toBeGreaterThan(0);
+    const profile = results.profiles![0]!;
+    expect(profile.cells.map((c) => c.concurrency)).toEqual([1, 16, 64]);
+    for (const cell of profile.cells) expect(cell.calls).toBeGreaterThan(0);
+    expect(profile.summary?.busyMs).toBeGreaterThan(0);
+    expect(profile.summary?.modules.length).toBeGreaterThan(0);
 
     const catalog = results.catalog!;
     expect(catalog.servers).toBe(50);
     expect(catalog.toolsListed).toBe(50 * 20);
     expect(Number.isFinite(catalog.listP50Ms) && catalog.listP50Ms > 0).toBe(true);
     expect(Number.isFinite(catalog.coldStartListeningMs) && catalog.coldStartListeningMs > 0).toBe(true);
+    expect(Number.isFinite(catalog.emptyNodeMs) && catalog.emptyNodeMs > 0).toBe(true);
     expect(catalog.idleRssMiB).toBeGreaterThan(0);
     // Listing a cached catalog never starts an upstream: a correctness property, not a performance number.
     expect([catalog.processesBefore, catalog.processesDuring, catalog.processesAfter]).toEqual([0, 0, 0]);
     expect(catalog.upstreamPidsRecorded).toBe(0);
 
     // The markdown table was printed and written.
-    expect(run.stdout).toMatch(/\|\s*Switchboard\s*\|/);
+    expect(run.stdout).toMatch(/\|\s*Switchboard \(SDK v2\)\s*\|/);
+    expect(run.stdout).toContain('## Where serve spends its CPU');
     expect(fs.readFileSync(out, 'utf8')).toContain('## Targets');
-  }, 180_000);
+  }, 420_000);
 });

@@ -57,7 +57,8 @@ beforeAll(async () => {
     stdioServer('memory', MEMORY, { env: { MEMORY_FILE_PATH: memoryFile } }),
     httpServer('web', web.url),
     stdioServer('slow', FIXTURES.slow, { env: { SLOW_RECORD: slowRecord } }),
-    stdioServer('lists', FIXTURES.listChanging),
+    // Trusted: its tools appear at run time, and a new tool would otherwise wait for approval (issue 14).
+    { ...stdioServer('lists', FIXTURES.listChanging), toolChanges: 'trust' },
   ]);
   serve = await startServe(data);
 }, 60_000);

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openHub, type Hub } from '../../../main/hub.ts';
-import { startHubServices, type HubServices } from '../../../main/services.ts';
+import type { Runtime } from '../../../main/hub-runtime.ts';
 import { createMemoryKeyProviderForTests } from '../../../main/vault/memory-key-provider.ts';
 import { silentLogger } from '../../../main/lib/logger.ts';
 import { bridgeLaunchCommand } from '../../../main/bridge/launch-command.ts';
-import { createContractHandlers } from '../../../main/ipc/contract-handlers.ts';
-import { createContractDispatcher, type ContractDispatcher } from '../../../main/ipc/dispatcher.ts';
+import { createHubDispatcher } from '../../../main/ipc/contract-handlers.ts';
+import type { ContractDispatcher } from '../../../main/ipc/dispatcher.ts';
 import type { IpcDeps } from '../../../main/ipc/handler-types.ts';
 import type { GatewayRoute } from '../../../main/gateway/http/gateway-app.ts';
 import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
@@ -20,7 +20,7 @@ export interface RealHub {
   dataDir: string;
   home: string;
   hub: Hub;
-  services: HubServices;
+  runtime: Runtime;
   deps: IpcDeps;
   dispatch: ContractDispatcher;
   /** Stops every upstream, closes the database and removes the temp dirs. */
@@ -29,7 +29,7 @@ export interface RealHub {
 
 export interface RealHubOptions {
   mode?: 'desktop' | 'web';
-  routes?: (services: HubServices) => GatewayRoute[];
+  routes?: (runtime: Runtime, hub: Hub) => GatewayRoute[];
   health?: boolean;
 }
 
@@ -44,18 +44,8 @@ export async function startRealHub(options: RealHubOptions = {}): Promise<RealHu
     env: {},
     keyProviders: [createMemoryKeyProviderForTests()],
     log: silentLogger,
-  });
-  const services = await startHubServices(hub, {
-    port: 0,
     openBrowser: async () => undefined,
-    health: options.health ?? true,
-    ...(options.routes ? { routes: options.routes } : {}),
-  });
-  const deps: IpcDeps = {
-    services,
-    mode: options.mode ?? 'desktop',
-    version: '0.0.0-test',
-    clientContext: { platform: 'linux', home, env: {} },
+    clients: { platform: 'linux', home, env: {} },
     bridgeCommand: () =>
       bridgeLaunchCommand({
         runtime: process.execPath,
@@ -63,20 +53,23 @@ export async function startRealHub(options: RealHubOptions = {}): Promise<RealHu
         dataDir,
         electron: false,
       }),
-  };
-  const dispatch = createContractDispatcher(createContractHandlers(deps), {
-    redact: (text) => hub.redactor.redact(text),
   });
+  const runtime = await hub.start({
+    port: 0,
+    health: options.health ?? true,
+    routes: options.routes && ((started) => options.routes?.(started, hub) ?? []),
+  });
+  const deps: IpcDeps = { hub, mode: options.mode ?? 'desktop', version: '0.0.0-test' };
+  const dispatch = createHubDispatcher(deps);
   return {
     dataDir,
     home,
     hub,
-    services,
+    runtime,
     deps,
     dispatch,
     async close() {
-      await services.close();
-      hub.close();
+      await hub.close();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBridgeToken } from '../../../main/gateway/tokens/bridge-token.ts';
+import { readBridgeToken } from '../../../main/tokens/bridge-token.ts';
 import { CLI_ENTRY, runCli } from '../../helpers/cli.ts';
 import { isolatedEnv, noKeyringEnv } from '../../helpers/private-keyring.ts';
 import { driveDevInteractions } from '../../fixtures/oauth/dev-interactions-driver.ts';
@@ -15,7 +15,7 @@ import { startTestHub, textOf, waitFor } from '../readiness/readiness-hub.ts';
 
 /**
  * OAuth toward upstreams through the REAL gateway: a real oidc-provider, a protected MCP server that validates
- * JWTs, the hub's services in this process, `switchboard auth connect` in a child process (which asks the
+ * JWTs, the hub's runtime in this process, `switchboard auth connect` in a child process (which asks the
  * running hub to run the Connect), and a scripted browser that signs in on the provider's real pages.
  */
 
@@ -83,7 +83,7 @@ function cliWithBrowser(dataDir: string, args: string[], redirectUri: (url: URL)
 
 describe('OAuth upstreams through the gateway', () => {
   it('auth connect (CLI, another process) signs in through the running hub; tools then work via /mcp', async () => {
-    const { hub, services } = running;
+    const { hub, runtime } = running;
     hub.registry.servers.add({
       prefix: 'notes',
       name: 'Notes',
@@ -91,10 +91,10 @@ describe('OAuth upstreams through the gateway', () => {
       url: upstream.url,
       auth: { kind: 'oauth', flow: 'authorization_code' },
     });
-    await services.serversChanged('notes');
-    await waitFor(() => services.health.status('notes')?.status === 'needs_auth', 10_000, 'notes needs_auth');
+    await runtime.serversChanged('notes');
+    await waitFor(() => runtime.health.status('notes')?.status === 'needs_auth', 10_000, 'notes needs_auth');
 
-    const port = services.gateway()!.port;
+    const port = runtime.front()!.port;
     const run = await cliWithBrowser(
       running.dataDir,
       ['auth', 'connect', 'notes'],
@@ -106,7 +106,7 @@ describe('OAuth upstreams through the gateway', () => {
     expect(run.browsed[0]?.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
     expect(run.browsed[0]?.searchParams.get('resource')).toBe(upstream.resource);
 
-    await waitFor(() => services.health.status('notes')?.status === 'healthy', 10_000, 'notes healthy');
+    await waitFor(() => runtime.health.status('notes')?.status === 'healthy', 10_000, 'notes healthy');
     const client = await running.client();
     await waitFor(
       async () => (await client.listTools()).tools.some((t) => t.name === 'notes__whoami'),
@@ -124,7 +124,7 @@ describe('OAuth upstreams through the gateway', () => {
     expect(textOf(write)).toMatch(
       /needs more permission.*switchboard auth connect notes --scope "mcp:read mcp:write"/,
     );
-    expect(services.oauth.status('notes').requiredScopes).toEqual(expect.arrayContaining(['mcp:write']));
+    expect(runtime.oauth.status('notes').requiredScopes).toEqual(expect.arrayContaining(['mcp:write']));
 
     const status = await runCli(running.dataDir, ['--json', 'auth', 'status', 'notes'], { env });
     expect(JSON.parse(status.stdout)).toMatchObject({
@@ -136,7 +136,7 @@ describe('OAuth upstreams through the gateway', () => {
   });
 
   it('a client-credentials upstream added with the CLI works through the gateway; its secret leaks nowhere', async () => {
-    const { services, logs, hub } = running;
+    const { runtime, logs, hub } = running;
     const added = await runCli(
       running.dataDir,
       [
@@ -162,7 +162,7 @@ describe('OAuth upstreams through the gateway', () => {
     cliOutput.push(added.stdout, added.stderr);
     expect(added.code, added.stderr).toBe(0);
     // The running hub notices the CLI's commit by itself.
-    await waitFor(() => services.health.status('machine')?.status === 'healthy', 15_000, 'machine healthy');
+    await waitFor(() => runtime.health.status('machine')?.status === 'healthy', 15_000, 'machine healthy');
     const client = await running.client();
     await waitFor(
       async () => (await client.listTools()).tools.some((t) => t.name === 'machine__whoami'),
@@ -186,19 +186,19 @@ describe('OAuth upstreams through the gateway', () => {
       show.stderr,
       JSON.stringify(rows),
       textOf(denied),
-      JSON.stringify(services.oauth.status('machine')),
-      JSON.stringify(services.health.all()),
+      JSON.stringify(runtime.oauth.status('machine')),
+      JSON.stringify(runtime.health.all()),
     ]) {
       expect(text).not.toContain(CANARY);
     }
-    expect(services.oauth.status('machine')).toMatchObject({
+    expect(runtime.oauth.status('machine')).toMatchObject({
       flow: 'client_credentials',
       hasCredential: true,
     });
   });
 
   it('pass-through: metadata names the upstream issuer, and the relay forwards the client token unchanged', async () => {
-    const { hub, services } = running;
+    const { hub, runtime } = running;
     hub.registry.servers.add({
       prefix: 'delegate',
       name: 'Delegate',
@@ -206,8 +206,8 @@ describe('OAuth upstreams through the gateway', () => {
       url: upstream.url,
       passThrough: true,
     });
-    await services.serversChanged('delegate');
-    const origin = `http://127.0.0.1:${services.gateway()!.port}`;
+    await runtime.serversChanged('delegate');
+    const origin = `http://127.0.0.1:${runtime.front()!.port}`;
     const bridgeToken = readBridgeToken(running.dataDir)!;
 
     for (const path of [

@@ -92,7 +92,7 @@ describe('credential resolution order', () => {
     expect(world.upstream.lastClaims?.sub).toBe('alice');
     // 4. nothing OAuth → the definition's static header reaches the upstream
     const plain = world.addServer({ prefix: 'plain' });
-    expect(world.manager.authProviderFor(plain)).toBeUndefined();
+    expect(await world.manager.authProviderFor(plain)?.token()).toBeUndefined();
     await listToolsVia(world.manager, plain, staticHeaders);
     expect(world.upstream.seenAuthorization.at(-1)).toBe('Bearer static-token');
   });

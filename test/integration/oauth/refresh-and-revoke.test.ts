@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerDefinition } from '../../../preload/contract/server-definition.ts';
 import type { CredentialStatus } from '../../../main/oauth/grant-record.ts';
 import type { OAuthManager } from '../../../main/oauth/oauth-manager.ts';
-import { grantOwner } from '../../../main/oauth/oauth-vault.ts';
+import { oauthGrantOwner } from '../../../main/vault/server-owners.ts';
 import { createFileVault } from '../../fixtures/oauth/file-vault.ts';
 import type { OAuthWorld } from '../../fixtures/oauth/oauth-world.ts';
 import { createOAuthWorld, createTestClock, listToolsVia } from '../../fixtures/oauth/oauth-world.ts';
@@ -47,8 +47,8 @@ describe('refresh', () => {
     world = await createOAuthWorld({ clock, vault, idp: { accessTokenTtl: 120 } });
     const def = world.addServer({ prefix: 'notes', auth: { kind: 'oauth', flow: 'authorization_code' } });
     await world.manager.connect('notes');
-    const firstRefreshToken = JSON.parse(vault.get(grantOwner('notes'), `grant:${world.idp.issuer}`)!).tokens
-      .refresh_token as string;
+    const firstRefreshToken = JSON.parse(vault.get(oauthGrantOwner(def.id), `grant:${world.idp.issuer}`)!)
+      .tokens.refresh_token as string;
     expect(world.idp.tokenRequests.refresh_token ?? 0).toBe(0);
 
     clock.advance(100_000); // within the 60 s refresh window of a 120 s token
@@ -56,7 +56,7 @@ describe('refresh', () => {
     expect(results.every((tools) => tools.includes('whoami'))).toBe(true);
     expect(world.idp.tokenRequests.refresh_token).toBe(1);
 
-    const rotated = JSON.parse(vault.get(grantOwner('notes'), `grant:${world.idp.issuer}`)!).tokens
+    const rotated = JSON.parse(vault.get(oauthGrantOwner(def.id), `grant:${world.idp.issuer}`)!).tokens
       .refresh_token as string;
     expect(rotated).not.toBe(firstRefreshToken);
 
@@ -74,10 +74,10 @@ describe('refresh', () => {
     const def = world.addServer({ prefix: 'notes', auth: { kind: 'oauth', flow: 'authorization_code' } });
     await world.manager.connect('notes');
     const key = `grant:${world.idp.issuer}`;
-    const stale = world.vault.get(grantOwner('notes'), key)!;
+    const stale = world.vault.get(oauthGrantOwner(def.id), key)!;
     clock.advance(100_000);
     await listToolsVia(world.manager, def); // rotates
-    world.vault.set(grantOwner('notes'), key, stale); // a stale copy: replaying its refresh token is reuse
+    world.vault.set(oauthGrantOwner(def.id), key, stale); // a stale copy: replaying its refresh token is reuse
 
     const seen: CredentialStatus[] = [];
     world.manager.onStatusChange((s) => seen.push(s));
@@ -122,7 +122,7 @@ describe('step-up and disconnect', () => {
     expect(world.idp.revocationRequests).toBeGreaterThanOrEqual(1);
     expect(world.idp.revokedGrants.length).toBeGreaterThanOrEqual(1);
     expect(world.manager.status('notes')).toMatchObject({ hasCredential: false });
-    expect(world.vault.get(grantOwner('notes'), 'issuer')).toBeUndefined();
+    expect(world.vault.get(oauthGrantOwner(def.id), 'issuer')).toBeUndefined();
     await expect(listToolsVia(world.manager, def)).rejects.toMatchObject({ code: 'NEEDS_AUTH' });
   });
 });

@@ -19,18 +19,14 @@ fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Swit
 fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
 
 beforeAll(async () => {
-  ui = createWebUi({
-    token: TOKEN,
-    staticDir,
-    keepAliveMs: 200,
-    deps: {
-      version: 'test',
-      clientContext: { platform: 'linux', home: staticDir, env: {} },
-      bridgeCommand: () => ({ command: process.execPath, args: ['/x/cli.js', 'bridge'], env: {} }),
+  h = await startRealHub({
+    mode: 'web',
+    routes: (runtime, hub) => {
+      ui = createWebUi({ hub, version: 'test', token: TOKEN, staticDir, keepAliveMs: 200 });
+      return ui.routes(runtime);
     },
   });
-  h = await startRealHub({ mode: 'web', routes: (s) => ui.routes(s) });
-  port = h.services.gateway()!.port;
+  port = h.runtime.front()!.port;
   base = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
@@ -158,8 +154,12 @@ describe('web mode', () => {
     expect(await invalid.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const info = (await (await post('app.info', {})).json()) as { value: { mode: string } };
     expect(info.value.mode).toBe('web');
+    // Pausing keeps the listener up (decision 007): the web window pauses, keeps working, and resumes.
     const pause = await post('gateway.setPaused', { paused: true });
-    expect(await pause.json()).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await pause.json()).toMatchObject({ ok: true, value: { state: 'paused' } });
+    expect(await (await post('servers.list', {})).json()).toEqual({ ok: true, value: [] });
+    const resume = await post('gateway.setPaused', { paused: false });
+    expect(await resume.json()).toMatchObject({ ok: true, value: { state: 'running' } });
   });
 
   it('streams events: servers.changed arrives after servers.add', async () => {

@@ -23,6 +23,7 @@ export function health(
 }
 export function server(prefix: string, status: HealthSnapshot['status'], enabled = true): ServerSummary {
   return {
+    id: prefix.length,
     prefix,
     name: prefix.toUpperCase(),
     transport: 'stdio',
@@ -34,10 +35,10 @@ export function server(prefix: string, status: HealthSnapshot['status'], enabled
   };
 }
 export const GATEWAY: GatewayStatus = {
-  running: true,
-  paused: false,
+  state: 'running',
   url: 'http://127.0.0.1:17517/mcp',
   port: 17517,
+  configuredPort: 17517,
   sessions: 0,
 };
 export function client(id: string, detected: boolean, entry: AiClient['entry'] = 'absent'): AiClient {

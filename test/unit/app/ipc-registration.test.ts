@@ -29,7 +29,7 @@ function setup() {
       calls.push(input);
       throw Object.assign(new Error('x'), {});
     },
-    'gateway.status': () => ({ running: true, paused: false, url: 'u', port: 1, sessions: 0 }),
+    'gateway.status': () => ({ state: 'running', url: 'u', port: 1, configuredPort: 1, sessions: 0 }),
   } as unknown as HandlerTable;
   const dispatch = createContractDispatcher(handlers, { redact: (t) => t });
   const ipcMain = fakeIpcMain();
@@ -55,7 +55,7 @@ describe('registerContractIpc', () => {
     const { invoke } = setup();
     expect(await invoke({ url: APP, parent: null }, 'gateway.status', {})).toEqual({
       ok: true,
-      value: { running: true, paused: false, url: 'u', port: 1, sessions: 0 },
+      value: { state: 'running', url: 'u', port: 1, configuredPort: 1, sessions: 0 },
     });
   });
 

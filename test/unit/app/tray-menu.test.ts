@@ -18,17 +18,13 @@ describe('overallHealth', () => {
         overallHealth({ gateway: GATEWAY, servers: [server('a', 'healthy'), server('b', status)] }),
       ).toBe('attention');
     }
-    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: true }, servers: [] })).toBe(
-      'attention',
-    );
+    expect(overallHealth({ gateway: { ...GATEWAY, state: 'paused' }, servers: [] })).toBe('attention');
   });
   it('is an error when a server is unhealthy or the gateway is down without being paused', () => {
     expect(
       overallHealth({ gateway: GATEWAY, servers: [server('a', 'needs_auth'), server('b', 'unhealthy')] }),
     ).toBe('error');
-    expect(overallHealth({ gateway: { ...GATEWAY, running: false, paused: false }, servers: [] })).toBe(
-      'error',
-    );
+    expect(overallHealth({ gateway: { ...GATEWAY, state: 'stopped' }, servers: [] })).toBe('error');
   });
 });
 
@@ -88,7 +84,7 @@ describe('buildTrayMenu', () => {
 
   it('offers resume while paused, and the login checkbox toggles', () => {
     const paused = buildTrayMenu({
-      gateway: { ...GATEWAY, running: false, paused: true },
+      gateway: { ...GATEWAY, state: 'paused' },
       servers: [],
       clients: [],
       launchAtLogin: false,

@@ -24,7 +24,7 @@ describe('relay error helpers', () => {
     new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'x', {
       status,
       statusText: '',
-      ...(text !== undefined && { text }),
+      text,
     });
   it('recognises "nothing listens" errors from fetch', () => {
     expect(

@@ -85,6 +85,21 @@ describe('catalog data', () => {
   });
 });
 
+describe('catalog lint: no secret on a command line', () => {
+  // Every local user can read a process's arguments (`ps`): a secret in `args` is a secret on display.
+  it.each(CATALOG.filter((e) => e.template.transport === 'stdio').map((e) => [e.id, e] as const))(
+    '%s passes its secrets in the environment, never in args',
+    (_id, entry) => {
+      const template = entry.template as { args?: string[]; envVars?: { name: string; secret?: boolean }[] };
+      const secrets = new Set((template.envVars ?? []).filter((v) => v.secret !== false).map((v) => v.name));
+      const referenced = (template.args ?? []).flatMap((arg) =>
+        [...arg.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]),
+      );
+      expect(referenced.filter((name) => name !== undefined && secrets.has(name))).toEqual([]);
+    },
+  );
+});
+
 describe('searchCatalog', () => {
   it('returns everything, alphabetically, without a query', () => {
     const all = searchCatalog();
@@ -230,22 +245,29 @@ describe('toRegistryServerJson', () => {
       },
     ]);
 
-    const redis = toRegistryServerJson(definitionFromCatalog('redis', 'redis')).packages?.[0];
-    expect(redis).toMatchObject({
+    // A variable used in an argument is asked for once, as the argument's variable (SQLite's path: not a secret —
+    // no catalog entry puts a secret in args, see the lint above).
+    const sqlite = toRegistryServerJson(definitionFromCatalog('sqlite', 'db')).packages?.[0];
+    expect(sqlite).toMatchObject({
       registryType: 'pypi',
-      identifier: 'redis-mcp-server',
+      identifier: 'mcp-server-sqlite',
       runtimeHint: 'uvx',
       packageArguments: [
-        { type: 'positional', value: '--url' },
+        { type: 'positional', value: '--db-path' },
         {
           type: 'positional',
-          value: '{REDIS_URL}',
-          variables: { REDIS_URL: { isSecret: true, isRequired: true } },
+          value: '{SQLITE_DB_PATH}',
+          variables: { SQLITE_DB_PATH: { isSecret: false, isRequired: true } },
         },
       ],
     });
-    // REDIS_URL is asked for once, as the argument's variable, not again as an environment variable.
-    expect(redis?.environmentVariables).toBeUndefined();
+    expect(sqlite?.environmentVariables).toBeUndefined();
+    // Redis gets its password through the environment.
+    const redis = toRegistryServerJson(definitionFromCatalog('redis', 'redis')).packages?.[0];
+    expect(redis?.packageArguments).toBeUndefined();
+    expect(redis?.environmentVariables).toContainEqual(
+      expect.objectContaining({ name: 'REDIS_PWD', isSecret: true, isRequired: false }),
+    );
 
     const docker = toRegistryServerJson(definitionFromCatalog('github-docker', 'gh')).packages?.[0];
     expect(docker).toMatchObject({

@@ -13,7 +13,7 @@ import {
 } from '../../../main/clients/client-service.ts';
 import { parseInstallLink } from '../../../main/clients/deep-links.ts';
 import { createServerVariables, type ServerVariables } from '../../../main/env/server-secrets.ts';
-import { findTokenMatch } from '../../../main/gateway/tokens/token-crypto.ts';
+import { findTokenMatch } from '../../../main/tokens/token-crypto.ts';
 import type { Clock } from '../../../main/lib/clock.ts';
 import { isSwitchboardError } from '../../../main/lib/errors.ts';
 import { silentLogger } from '../../../main/lib/logger.ts';
@@ -96,8 +96,8 @@ function makeService(overrides: Partial<ClientServiceDeps> = {}): ClientService 
     clock,
     log: silentLogger,
   });
-  const transaction = <T>(fn: () => T): T => registry.db.connection.transaction(fn)();
-  variables = createServerVariables({ servers: registry.servers, vault, transaction });
+  const transaction = <T>(fn: () => T): T => registry.write(fn);
+  variables = createServerVariables({ registry, vault });
   return createClientService({
     servers: registry.servers,
     transaction,
@@ -414,7 +414,7 @@ describe('import', () => {
     });
     expect(result.replaced).toBeUndefined();
     expect(JSON.stringify(result)).not.toContain(SECRET);
-    expect(variables.values('github')).toEqual({ GITHUB_TOKEN: SECRET });
+    expect(variables.values(registry.servers.get('github'))).toEqual({ GITHUB_TOKEN: SECRET });
     expect(JSON.stringify(registry.servers.get('github'))).not.toContain(SECRET);
     expect(JSON.parse(fs.readFileSync(userFile('claude-desktop'), 'utf8'))).toEqual(CLAUDE_FILE);
   });

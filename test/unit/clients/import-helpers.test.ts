@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizePrefix, uniquePrefix } from '../../../main/clients/prefix.ts';
 import { convertReferences, toEnvName } from '../../../main/clients/references.ts';
-import { isSecretPair, looksSecretName, looksSecretValue } from '../../../main/clients/secret-detection.ts';
+import { isSecretPair, looksSecretName, looksSecretValue } from '../../../main/lib/secret-detection.ts';
 import { PrefixSchema } from '../../../preload/contract/server-definition.ts';
 
 /** The small pure pieces the import plan is built from. */

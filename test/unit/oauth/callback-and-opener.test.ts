@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertOpenableUrl, systemOpenCommand } from '../../../main/oauth/browser-opener.ts';
+import { tapAuthorizationUrls } from '../../../main/oauth/authorization-url-capture.ts';
+import { assertOpenableUrl, createCliOpener, systemOpenCommand } from '../../../main/oauth/browser-opener.ts';
 import { callbackPage } from '../../../main/oauth/callback-page.ts';
 
 describe('callback page', () => {
@@ -45,5 +46,24 @@ describe('browser opener URL check', () => {
       '""',
       'https://a/b?x=1^&y=2',
     ]);
+  });
+});
+
+describe('what the openers print (issue 12.10: serve must not log the whole authorization URL)', () => {
+  const url = new URL('https://idp.example/authorize?state=STATE-canary&code_challenge=CHALLENGE-canary');
+
+  it('a one-shot CLI prints the whole address for the person who ran it', async () => {
+    const lines: string[] = [];
+    await createCliOpener({ print: (t) => lines.push(t), tryOpen: false })(url);
+    expect(lines.join('\n')).toContain(url.href);
+  });
+
+  it("a running hub's opener (tapped) prints the origin only: the window or the CLI shows the address", async () => {
+    const lines: string[] = [];
+    await tapAuthorizationUrls(createCliOpener({ print: (t) => lines.push(t), tryOpen: false }))(url);
+    const printed = lines.join('\n');
+    expect(printed).toContain('https://idp.example');
+    expect(printed).not.toContain('STATE-canary');
+    expect(printed).not.toContain('CHALLENGE-canary');
   });
 });

@@ -4,7 +4,10 @@ import type { FetchLike } from '../../../main/oauth/oauth-http.ts';
 
 const CANARY = 'CANARY-secret-3f9a';
 const config = {
+  key: 'server:1',
   prefix: 'svc',
+  serverUrl: 'https://api.example/mcp',
+  readSecret: () => CANARY,
   clientId: 'cid',
   tokenUrl: 'https://auth.example/token',
   scopes: ['a', 'b'],
@@ -22,7 +25,6 @@ function setup(respond: (n: number) => Response | Promise<Response>) {
   const cache = createClientCredentialsCache({
     fetch: fetchFn,
     clock: { now: () => now },
-    secret: () => CANARY,
   });
   return { cache, calls, advance: (ms: number) => void (now += ms) };
 }
@@ -69,21 +71,36 @@ describe('client-credentials cache', () => {
     advance(2_000);
     expect(await cache.token(config)).toBe('tok-2');
     expect(await cache.token({ ...config, scopes: ['a'] })).toBe('tok-3');
-    expect(calls).toHaveLength(3);
+    // The same settings for a server pointed at another URL: not the old token.
+    expect(await cache.token({ ...config, scopes: ['a'], serverUrl: 'https://other.example/mcp' })).toBe(
+      'tok-4',
+    );
+    expect(calls).toHaveLength(4);
+  });
+
+  it('keys tokens by server identity: another server with identical settings gets its own', async () => {
+    const { cache, calls } = setup((n) => json({ access_token: `tok-${n}`, expires_in: 3600 }));
+    expect(await cache.token(config)).toBe('tok-1');
+    // Removed and added again under the same prefix and settings: a new id, so a new key.
+    expect(await cache.token({ ...config, key: 'server:2' })).toBe('tok-2');
+    cache.forget('server:1');
+    expect(cache.peek('server:1')).toBeUndefined();
+    expect(cache.peek('server:2')).toBeDefined();
+    expect(calls).toHaveLength(2);
   });
 
   it('invalidate drops the token once; 401s from requests that still carried it do not refetch again', async () => {
     const { cache, calls, advance } = setup((n) => json({ access_token: `tok-${n}`, expires_in: 3600 }));
     await cache.token(config);
     advance(5_000);
-    cache.invalidate('svc');
+    cache.invalidate(config.key);
     expect(await cache.token(config)).toBe('tok-2');
-    cache.invalidate('svc'); // a late 401 for tok-1
-    cache.invalidate('svc');
+    cache.invalidate(config.key); // a late 401 for tok-1
+    cache.invalidate(config.key);
     expect(await cache.token(config)).toBe('tok-2');
     expect(calls).toHaveLength(2);
     advance(5_000);
-    cache.invalidate('svc'); // a real refusal of tok-2 later on
+    cache.invalidate(config.key); // a real refusal of tok-2 later on
     expect(await cache.token(config)).toBe('tok-3');
   });
 
@@ -125,9 +142,8 @@ describe('client-credentials cache', () => {
     const cache = createClientCredentialsCache({
       fetch: async () => json({}),
       clock: { now: () => 0 },
-      secret: () => undefined,
     });
-    await expect(cache.token(config)).rejects.toMatchObject({
+    await expect(cache.token({ ...config, readSecret: () => undefined })).rejects.toMatchObject({
       code: 'NEEDS_CONFIG',
       message: expect.stringContaining('auth set-secret svc'),
     });

@@ -3,7 +3,8 @@ import { silentLogger } from '../../../main/lib/logger.ts';
 import type { GrantRecord } from '../../../main/oauth/grant-record.ts';
 import { grantStatus } from '../../../main/oauth/grant-record.ts';
 import { createGrantStore } from '../../../main/oauth/grant-store.ts';
-import { createMemoryVault, grantOwner } from '../../../main/oauth/oauth-vault.ts';
+import { createMemoryVault } from '../../../main/oauth/oauth-vault.ts';
+import { oauthGrantOwner } from '../../../main/vault/server-owners.ts';
 
 const record = (issuer: string, access = 'at'): GrantRecord => ({
   version: 1,
@@ -17,40 +18,58 @@ const record = (issuer: string, access = 'at'): GrantRecord => ({
 });
 
 describe('grant store', () => {
-  it('keys grants by server and issuer: re-pointing to another issuer hides the old tokens', () => {
+  it('keys grants by server id and issuer: re-pointing to another issuer hides the old tokens', () => {
     const vault = createMemoryVault();
-    const store = createGrantStore(vault, silentLogger);
-    store.write('gh', record('https://a.example'));
-    expect(store.read('gh')?.tokens?.access_token).toBe('at');
-    store.write('gh', record('https://b.example', 'bt'));
-    expect(store.read('gh')?.issuer).toBe('https://b.example');
-    expect(vault.get(grantOwner('gh'), 'grant:https://a.example')).toBeDefined();
-    expect(store.read('other')).toBeUndefined();
+    const store = createGrantStore(vault, oauthGrantOwner(7), silentLogger);
+    store.write(record('https://a.example'));
+    expect(store.read()?.tokens?.access_token).toBe('at');
+    store.write(record('https://b.example', 'bt'));
+    expect(store.read()?.issuer).toBe('https://b.example');
+    expect(vault.get(oauthGrantOwner(7), 'grant:https://a.example')).toBeDefined();
+    // Another server — even one that later gets the same prefix — has another id, so another owner.
+    expect(createGrantStore(vault, oauthGrantOwner(8), silentLogger).read()).toBeUndefined();
+  });
+
+  it('refuses to write once its server is gone (beforeWrite throws), leaving the vault untouched', () => {
+    const vault = createMemoryVault();
+    let gone = false;
+    const store = createGrantStore(vault, oauthGrantOwner(3), silentLogger, {
+      beforeWrite: () => {
+        if (gone) throw new Error('removed');
+      },
+    });
+    store.write(record('https://a.example'));
+    const before = vault.size();
+    gone = true;
+    expect(() => store.write(record('https://a.example', 'late'))).toThrow('removed');
+    expect(() => store.writeClient('https://a.example', { client_id: 'c', source: 'dynamic' })).toThrow();
+    expect(vault.size()).toBe(before);
+    expect(store.read()?.tokens?.access_token).toBe('at');
   });
 
   it('reads a damaged or foreign record as absent instead of crashing', () => {
     const vault = createMemoryVault();
-    const store = createGrantStore(vault, silentLogger);
-    vault.set(grantOwner('x'), 'issuer', 'https://a.example');
-    vault.set(grantOwner('x'), 'grant:https://a.example', '{not json');
-    expect(store.read('x')).toBeUndefined();
+    const store = createGrantStore(vault, oauthGrantOwner(1), silentLogger);
+    vault.set(oauthGrantOwner(1), 'issuer', 'https://a.example');
+    vault.set(oauthGrantOwner(1), 'grant:https://a.example', '{not json');
+    expect(store.read()).toBeUndefined();
     vault.set(
-      grantOwner('x'),
+      oauthGrantOwner(1),
       'grant:https://a.example',
       JSON.stringify({ ...record('https://evil.example') }),
     );
-    expect(store.read('x')).toBeUndefined();
+    expect(store.read()).toBeUndefined();
   });
 
   it('clearTokens keeps the registration; forget removes everything', () => {
     const vault = createMemoryVault();
-    const store = createGrantStore(vault, silentLogger);
-    store.write('gh', record('https://a.example'));
-    store.writeClient('gh', 'https://a.example', { client_id: 'c', source: 'dynamic' });
-    store.clearTokens('gh');
-    expect(store.read('gh')?.tokens).toBeUndefined();
-    expect(store.readClient('gh', 'https://a.example')?.client_id).toBe('c');
-    store.forget('gh');
+    const store = createGrantStore(vault, oauthGrantOwner(2), silentLogger);
+    store.write(record('https://a.example'));
+    store.writeClient('https://a.example', { client_id: 'c', source: 'dynamic' });
+    store.clearTokens();
+    expect(store.read()?.tokens).toBeUndefined();
+    expect(store.readClient('https://a.example')?.client_id).toBe('c');
+    store.forget();
     expect(vault.size()).toBe(0);
   });
 
@@ -81,10 +100,10 @@ describe('grant store names', () => {
     const vault = createMemoryVault();
     const names: string[] = [];
     const spy = { ...vault, set: (o: string, n: string, v: string) => (names.push(n), vault.set(o, n, v)) };
-    const store = createGrantStore(spy, silentLogger);
+    const store = createGrantStore(spy, oauthGrantOwner(4), silentLogger);
     const issuer = `https://idp.example/${'x'.repeat(300)}`;
-    store.write('gh', record(issuer));
-    expect(store.read('gh')?.issuer).toBe(issuer);
+    store.write(record(issuer));
+    expect(store.read()?.issuer).toBe(issuer);
     expect(names.every((n) => n.length <= 200)).toBe(true);
   });
 });

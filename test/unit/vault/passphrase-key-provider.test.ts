@@ -84,7 +84,9 @@ describe('passphrase key provider', () => {
     huge[2] = 32;
     const started = Date.now();
     expect(thrown(() => provider.unwrap(huge, ctx)).message).toMatch(/malformed/);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Refused before any key derivation (that would take minutes). Generous bound (a loaded 2-core machine):
+    // speed is measured in bench/, never asserted in tests.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('refuses an empty passphrase', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStaticFile } from '../../../main/web/static-files.ts';
 import { createUiToken, uiTokenMatches } from '../../../main/web/ui-token.ts';
-import { parseBearerToken as bearerTokenOf } from '../../../main/gateway/http/bearer-auth.ts';
+import { parseBearerToken as bearerTokenOf } from '../../../main/tokens/bearer.ts';
 import { cspHeader } from '../../../main/web/content-security-policy.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-static-'));
