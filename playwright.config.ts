@@ -20,7 +20,12 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // The JSON report is what `npm test` (build/scripts/test.ts) totals; test-results/ is git-ignored.
+  reporter: [
+    ['list'],
+    ...(process.env.CI ? [['html', { open: 'never' }] as const] : []),
+    ['json', { outputFile: 'test-results/playwright.json' }],
+  ],
   outputDir: 'test-results/e2e',
   use: {
     ...(process.env.SWITCHBOARD_E2E_BASE_URL ? { baseURL: process.env.SWITCHBOARD_E2E_BASE_URL } : {}),

@@ -28,6 +28,10 @@
  *              Comment lines (`: ping`) every ~15 s keep proxies from closing the stream. After a drop the
  *              browser reconnects on its own; the renderer then invalidates every query, because events
  *              sent while it was away are lost (so `Last-Event-ID` replay is not needed).
+ *   Liveness The event stream is also how the page knows the hub is there: when it drops, the page says so at
+ *            once ('lost') and keeps trying; when the hub answers again but refuses this page's token (it
+ *            was restarted: every launch has a new token), the page is from an earlier run ('ended') and
+ *            can only tell the person to open the new address the hub printed.
  *   Security The server checks Host (127.0.0.1 / localhost / [::1] with its port) and, for POST, Origin
  *            (same origin) as the gateway does, and compares the token in constant time.
  */
@@ -42,10 +46,21 @@ import type {
   SwitchboardBridge,
 } from '../preload/contract/index.ts';
 
+/**
+ * Whether the window still hears from the hub: `connected`; `lost` (the hub stopped answering: what the
+ * window shows may be out of date; it keeps trying); `ended` (the hub answers but no longer accepts this
+ * page: it was restarted with a new address). The desktop window is always `connected`: it lives and dies
+ * with its hub.
+ */
+export type ConnectionState = 'connected' | 'lost' | 'ended';
+
 /** A bridge that can also tell the app that it lost events (the web stream reconnected). */
 export interface RendererBridge extends SwitchboardBridge {
   /** Called after a reconnect, when events may have been missed; returns the unsubscribe function. */
   onReconnect?(listener: () => void): () => void;
+  /** The connection state now, and every change of it; absent: always connected. */
+  connection?(): ConnectionState;
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
 }
 
 declare global {
@@ -101,30 +116,85 @@ interface WebBridgeOptions {
   fetch: typeof fetch;
   EventSource: typeof EventSource | undefined;
   base?: string;
+  /** How long to wait before re-opening an event stream the browser gave up on (default 2 s). */
+  retryMs?: number;
 }
+
+/** EventSource.CLOSED: the browser will not retry this stream by itself (an HTTP error, not a dropped line). */
+const EVENT_SOURCE_CLOSED = 2;
 
 /** The web-mode bridge: commands over `POST /ui/api/<name>`, events over one EventSource. */
 export function createWebBridge(options: WebBridgeOptions): RendererBridge {
   const base = options.base ?? WEB_API_BASE;
+  const retryMs = options.retryMs ?? 2000;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
   let source: EventSource | null = null;
-  const attached = new Set<string>();
+  let attached = new Set<string>();
+  let state: ConnectionState = 'connected';
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Events may have been missed since the last open stream (kept across a stream we had to re-create). */
+  let missed = false;
+
+  const setState = (next: ConnectionState) => {
+    // An ended page stays ended: only opening the new address helps.
+    if (next === state || state === 'ended') return;
+    state = next;
+    for (const listener of connectionListeners) listener(next);
+  };
+
+  /** After the stream failed for good: is the hub gone, or refusing this page's token? */
+  const probe = async (): Promise<'refused' | 'unreachable' | 'ok'> => {
+    try {
+      const response = await options.fetch(`${base}/app.info`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+        },
+        body: JSON.stringify({ input: {} }),
+      });
+      return response.status === 401 || response.status === 403 ? 'refused' : 'ok';
+    } catch {
+      return 'unreachable';
+    }
+  };
 
   function ensureSource(): EventSource | null {
-    if (source || !options.EventSource) return source;
+    if (source || !options.EventSource || state === 'ended') return source;
     const url = `${base}/events${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
-    source = new options.EventSource(url);
-    let hadError = false;
-    source.addEventListener('error', () => {
-      hadError = true;
+    const es = new options.EventSource(url);
+    source = es;
+    es.addEventListener('error', () => {
+      missed = true;
+      setState('lost');
+      if (es.readyState !== EVENT_SOURCE_CLOSED) return; // the browser retries by itself
+      // The browser gave up (the answer was not an event stream): find out why, then try again ourselves.
+      es.close();
+      if (source === es) {
+        source = null;
+        attached = new Set();
+      }
+      void probe().then((verdict) => {
+        if (verdict === 'refused') {
+          setState('ended');
+          return;
+        }
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => {
+          ensureSource();
+          for (const event of listeners.keys()) attach(event);
+        }, retryMs);
+      });
     });
-    source.addEventListener('open', () => {
-      if (!hadError) return;
-      hadError = false;
+    es.addEventListener('open', () => {
+      setState('connected');
+      if (!missed) return;
+      missed = false;
       for (const listener of reconnectListeners) listener();
     });
-    return source;
+    return es;
   }
 
   function attach(event: string): void {
@@ -155,7 +225,12 @@ export function createWebBridge(options: WebBridgeOptions): RendererBridge {
           body: JSON.stringify({ input }),
         });
       } catch (cause) {
-        return failure('INTERNAL', `Could not reach Switchboard: ${describe(cause)}`);
+        setState('lost');
+        ensureSource();
+        return failure(
+          'INTERNAL',
+          `Switchboard is not answering (${describe(cause)}). If you stopped it, start it again with \`switchboard serve --ui\` and open the address it prints.`,
+        );
       }
       let body: unknown;
       try {
@@ -163,6 +238,7 @@ export function createWebBridge(options: WebBridgeOptions): RendererBridge {
       } catch {
         body = undefined;
       }
+      if (response.status === 401) setState('ended');
       if (isResult(body)) return body as Result<CommandOutput<N>>;
       if (response.status === 401 || response.status === 403) {
         return failure(
@@ -192,6 +268,16 @@ export function createWebBridge(options: WebBridgeOptions): RendererBridge {
       ensureSource();
       return () => {
         reconnectListeners.delete(listener);
+      };
+    },
+
+    connection: () => state,
+
+    onConnection(listener: (next: ConnectionState) => void): () => void {
+      connectionListeners.add(listener);
+      ensureSource();
+      return () => {
+        connectionListeners.delete(listener);
       };
     },
   };

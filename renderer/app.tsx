@@ -1,12 +1,16 @@
-import { Activity, Laptop, Moon, Plug, Server, Settings, Sun } from 'lucide-react';
+import { Activity, Laptop, Layers, Moon, Plug, Server, Settings, Sun, Unplug } from 'lucide-react';
 import type { ReactNode } from 'react';
+import type { ConnectionState } from './api.ts';
+import { ToastProvider } from './components/toaster.tsx';
 import { useCommand } from './hooks/use-command.ts';
+import { ConnectionContext, useBridgeConnection } from './hooks/use-connection.ts';
 import { useEvents } from './hooks/use-events.ts';
 import { routeHref, useRoute, type Route } from './hooks/use-route.ts';
 import { useTheme, type ThemeChoice } from './hooks/use-theme.ts';
 import { ActivityPage } from './pages/activity-page.tsx';
 import { AddServerPage } from './pages/add-server-page.tsx';
 import { ClientsPage } from './pages/clients-page.tsx';
+import { ProfilesPage } from './pages/profiles-page.tsx';
 import { ServerDetailPage } from './pages/server-detail-page.tsx';
 import { ServersPage } from './pages/servers-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
@@ -16,15 +20,39 @@ export function App() {
   useEvents();
   const route = useRoute();
   const [theme, setTheme] = useTheme();
+  const connection = useBridgeConnection();
+  const mode = useCommand('app.info', {}).data?.mode;
   return (
-    <div className="shell">
+    <ConnectionContext.Provider value={connection}>
+      <ToastProvider>
+        <Shell route={route} theme={theme} onTheme={setTheme} connection={connection} mode={mode} />
+      </ToastProvider>
+    </ConnectionContext.Provider>
+  );
+}
+
+function Shell({
+  route,
+  theme,
+  onTheme: setTheme,
+  connection,
+  mode,
+}: {
+  route: Route;
+  theme: ThemeChoice;
+  onTheme: (t: ThemeChoice) => void;
+  connection: ConnectionState;
+  mode: 'desktop' | 'web' | undefined;
+}) {
+  return (
+    <div className="shell" data-connection={connection}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <aside className="sidebar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
-          <span>Switchboard</span>
+          <span className="brand-name">Switchboard</span>
         </div>
         <nav aria-label="Sections">
           <ul>
@@ -51,6 +79,13 @@ export function App() {
             />
             <NavItem
               route={route}
+              to={{ page: 'profiles' }}
+              icon={<Layers size={16} />}
+              label="Profiles"
+              match={['profiles']}
+            />
+            <NavItem
+              route={route}
               to={{ page: 'settings' }}
               icon={<Settings size={16} />}
               label="Settings"
@@ -59,14 +94,66 @@ export function App() {
           </ul>
         </nav>
         <div className="sidebar-foot">
-          <GatewayStatusLine />
+          <GatewayStatusLine connection={connection} />
           <ThemeToggle theme={theme} onTheme={setTheme} />
         </div>
       </aside>
       <main id="main" className="page" tabIndex={-1}>
-        <Page route={route} theme={theme} onTheme={setTheme} />
+        {connection === 'ended' ? (
+          <EndedPanel mode={mode} />
+        ) : (
+          <>
+            {connection === 'lost' ? <LostBanner mode={mode} /> : null}
+            <Page route={route} theme={theme} onTheme={setTheme} />
+          </>
+        )}
       </main>
     </div>
+  );
+}
+
+/** The hub stopped answering: say so at once, keep the page (marked out of date), keep trying. */
+function LostBanner({ mode }: { mode: 'desktop' | 'web' | undefined }) {
+  return (
+    <div className="callout connection-banner" data-tone="err" role="alert">
+      <Unplug size={16} aria-hidden="true" className="callout-icon" />
+      <div className="callout-body">
+        <strong>Lost the connection to Switchboard</strong>
+        <p>
+          It stopped answering, so what this page shows may be out of date. Trying again every few seconds.
+        </p>
+        {mode !== 'desktop' ? (
+          <p className="small">
+            If you stopped <code>switchboard serve --ui</code>, start it again and open the new address it
+            prints: each start makes a new one.
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** The hub is back but refuses this page: it was restarted, and only its new address works. */
+function EndedPanel({ mode }: { mode: 'desktop' | 'web' | undefined }) {
+  return (
+    <section className="ended-panel" aria-labelledby="ended-title" role="alert">
+      <Unplug size={28} aria-hidden="true" />
+      <h1 id="ended-title">Switchboard was restarted: open its new address</h1>
+      <p>
+        This page belongs to an earlier run, and Switchboard makes a new private address each time it starts,
+        so this tab cannot reconnect by itself.
+      </p>
+      <p>
+        {mode === 'desktop' ? (
+          'Reopen the window from the Switchboard tray icon.'
+        ) : (
+          <>
+            Open the address that <code>switchboard serve --ui</code> printed in its terminal (it starts with{' '}
+            <code>http://127.0.0.1:</code> and ends with <code>#token=…</code>), then close this tab.
+          </>
+        )}
+      </p>
+    </section>
   );
 }
 
@@ -90,6 +177,8 @@ function Page({
       return <ActivityPage server={route.server} />;
     case 'clients':
       return <ClientsPage />;
+    case 'profiles':
+      return <ProfilesPage />;
     case 'settings':
       return <SettingsPage theme={theme} onTheme={onTheme} />;
   }
@@ -111,33 +200,47 @@ function NavItem({
   const active = match.includes(route.page);
   return (
     <li>
-      <a href={routeHref(to)} className="nav-link" aria-current={active ? 'page' : undefined}>
+      <a
+        href={routeHref(to)}
+        className="nav-link"
+        aria-current={active ? 'page' : undefined}
+        aria-label={label}
+        title={label}
+      >
         <span aria-hidden="true" className="nav-icon">
           {icon}
         </span>
-        {label}
+        <span className="nav-label">{label}</span>
       </a>
     </li>
   );
 }
 
-function GatewayStatusLine() {
+function GatewayStatusLine({ connection }: { connection: ConnectionState }) {
   const status = useCommand('gateway.status', {});
   const data = status.data;
-  const state = !data ? 'unknown' : !data.running ? 'stopped' : data.paused ? 'paused' : 'running';
+  const state = connection !== 'connected' ? 'lost' : (data?.state ?? 'unknown');
   const text = {
     unknown: 'Gateway…',
     stopped: 'Gateway stopped',
     paused: 'Gateway paused',
     running: 'Gateway running',
+    lost: connection === 'ended' ? 'Disconnected' : 'Connection lost',
   }[state];
+  const detail = state === 'lost' ? 'not answering' : data ? `:${data.port}` : undefined;
   return (
-    <a className="gateway-status" href={routeHref({ page: 'settings' })} data-state={state} title={data?.url}>
+    <a
+      className="gateway-status"
+      href={routeHref({ page: 'settings' })}
+      data-state={state}
+      title={state === 'lost' ? text : data?.url}
+      aria-label={`${text}${detail && state !== 'lost' ? `, port ${data?.port}` : ''}`}
+    >
       <span className="dot" aria-hidden="true" />
-      <span>
+      <span className="gateway-text" aria-hidden="true">
         {text}
-        {data ? (
-          <span className="muted small block mono">:{data.port}</span>
+        {detail ? (
+          <span className={`muted small block${state === 'lost' ? '' : ' mono'}`}>{detail}</span>
         ) : (
           <span className="muted small block">{'\u00a0'}</span>
         )}

@@ -4,6 +4,7 @@ import type { VariableState } from '../../preload/contract/index.ts';
 import { useBridge } from '../hooks/bridge-context.tsx';
 import { CommandError, useMutationCommand } from '../hooks/use-command.ts';
 import { useQueryClient } from '@tanstack/react-query';
+import { ConfirmDialog } from './dialog.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { Pill } from './health-badge.tsx';
 import { RequiredMark } from './schema-form.tsx';
@@ -11,10 +12,23 @@ import { RequiredMark } from './schema-form.tsx';
 type Values = Record<string, string>;
 
 /**
- * The server's variables: what each is for, whether it is required, and whether a value is set. Values are
- * write-only: inputs always start empty, only filled inputs are sent, and they are cleared after saving.
+ * The server's variables: what each is for, whether it is required, and whether a value is set. Secret
+ * values are write-only: inputs always start empty, only filled inputs are sent, and they are cleared after
+ * saving. A plain (non-secret) variable shows the value that is set, so people can see what they chose.
+ * Saving restarts the server with the new values (when it is switched on), and says so in the form's own
+ * status line (not also in a toast: a screen reader would hear it twice).
  */
-export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: VariableState[] }) {
+export function EnvVarsForm({
+  prefix,
+  variables,
+  serverName = prefix,
+  enabled = true,
+}: {
+  prefix: string;
+  variables: VariableState[];
+  serverName?: string;
+  enabled?: boolean;
+}) {
   const bridge = useBridge();
   const client = useQueryClient();
   const blank = Object.fromEntries(variables.map((v) => [key(v.name), ''])) as Values;
@@ -22,9 +36,13 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
+  const [removing, setRemoving] = useState<VariableState | null>(null);
+  const restartNote = enabled ? ` ${serverName} restarts to use it.` : '';
   const unset = useMutationCommand('variables.unset', {
     onSuccess: (_done, input) => {
-      setStatus(`Removed the value of ${input.name}.`);
+      setRemoving(null);
+      const text = `Removed the value of ${input.name}.${enabled ? ` ${serverName} restarts without it.` : ''}`;
+      setStatus(text);
       void client.invalidateQueries({ queryKey: ['servers.get', { prefix }] });
     },
   });
@@ -55,7 +73,10 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
       setSaving(false);
       // Clear every input, saved or not: a value typed once is never kept around in the page.
       reset(blank);
-      if (saved.length) setStatus(`Saved ${saved.join(', ')}.`);
+      if (saved.length) {
+        const text = `Saved ${saved.join(', ')}.${saved.length === 1 ? restartNote : restartNote.replace('it.', 'them.')}`;
+        setStatus(text);
+      }
       void client.invalidateQueries({ queryKey: ['servers.get', { prefix }] });
     }
   };
@@ -84,6 +105,11 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
                 </span>
                 {variable.secret ? <span className="muted small">secret</span> : null}
               </div>
+              {!variable.secret && variable.value !== undefined ? (
+                <p className="small var-value">
+                  Set to <code>{variable.value}</code>
+                </p>
+              ) : null}
               {variable.description ? (
                 <p className="hint" id={hintId}>
                   {variable.description}
@@ -95,7 +121,13 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
                   type={variable.secret ? 'password' : 'text'}
                   autoComplete={variable.secret ? 'new-password' : 'off'}
                   spellCheck={false}
-                  placeholder={variable.isSet ? 'Type to replace the stored value' : 'Enter a value'}
+                  placeholder={
+                    variable.isSet
+                      ? variable.secret
+                        ? 'Type to replace the stored value'
+                        : 'Type a new value'
+                      : 'Enter a value'
+                  }
                   aria-describedby={[stateId, hintId].filter(Boolean).join(' ')}
                   aria-required={variable.required && !variable.isSet ? true : undefined}
                   {...register(key(variable.name))}
@@ -105,7 +137,7 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
                     type="button"
                     className="button small ghost"
                     disabled={unset.isPending}
-                    onClick={() => unset.mutate({ prefix, name: variable.name })}
+                    onClick={() => setRemoving(variable)}
                     aria-label={`Remove the value of ${variable.name}`}
                   >
                     Remove value
@@ -125,6 +157,19 @@ export function EnvVarsForm({ prefix, variables }: { prefix: string; variables: 
         </span>
       </div>
       {unset.error ? <ErrorBanner error={unset.error} /> : null}
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => (open ? undefined : setRemoving(null))}
+        title={`Remove the value of ${removing?.name ?? ''}?`}
+        body={
+          removing?.secret
+            ? 'The stored secret is deleted and cannot be shown or brought back: you would have to enter it again.'
+            : `The value${removing?.value !== undefined ? ` “${removing.value}”` : ''} is deleted${removing?.hasDefault ? ' and the default applies again' : ''}.`
+        }
+        confirmLabel={unset.isPending ? 'Removing…' : 'Remove value'}
+        busy={unset.isPending}
+        onConfirm={() => removing && unset.mutate({ prefix, name: removing.name })}
+      />
     </form>
   );
 }

@@ -12,6 +12,7 @@ import {
 } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { HealthSnapshot, HealthStatusName } from '../../preload/contract/index.ts';
+import { useConnection } from '../hooks/use-connection.ts';
 
 /** How each status reads: a word, a tone (color) and a shape, so color is never the only signal. */
 export const HEALTH_LOOK: Record<
@@ -56,11 +57,14 @@ export function HealthBadge({
 }) {
   const look = HEALTH_LOOK[status];
   const Icon = look.icon;
-  const label = healthLabel(status, degradedBy);
+  // Without a connection the badge is only what was last heard: say so, and look it.
+  const stale = useConnection() !== 'connected';
+  const label = `${healthLabel(status, degradedBy)}${stale ? ' (last known: no connection to Switchboard)' : ''}`;
   return (
     <span
       className={`badge badge-${size}`}
-      data-tone={look.tone}
+      data-tone={stale ? 'neutral' : look.tone}
+      data-stale={stale || undefined}
       data-status={status}
       role="img"
       aria-label={label}

@@ -1,4 +1,5 @@
 import { useCommand } from '../hooks/use-command.ts';
+import { answered, leadOf } from '../lib/explain-error.ts';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { HealthBadge } from './health-badge.tsx';
@@ -19,7 +20,8 @@ export function HealthHistory({ prefix }: { prefix: string }) {
           label="Health check latency"
           points={entries.map((e) => ({
             at: e.checkedAt,
-            ms: e.latencyMs,
+            // A check that got no answer has no latency worth drawing (the time it took to fail is not one).
+            ms: answered(e.status) ? e.latencyMs : null,
             failed: e.status === 'unhealthy',
           }))}
         />
@@ -44,9 +46,9 @@ export function HealthHistory({ prefix }: { prefix: string }) {
                 <td>
                   <HealthBadge status={entry.status} size="sm" />
                 </td>
-                <td className="num">{formatDuration(entry.latencyMs)}</td>
+                <td className="num">{answered(entry.status) ? formatDuration(entry.latencyMs) : '—'}</td>
                 <td className="truncate-cell" title={entry.error ?? undefined}>
-                  {entry.error ?? <span className="muted">—</span>}
+                  {entry.error ? leadOf(entry.error) : <span className="muted">—</span>}
                 </td>
               </tr>
             ))}

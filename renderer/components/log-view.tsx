@@ -8,7 +8,7 @@ import { Skeleton } from './skeleton.tsx';
  * The server's recent stderr, newest at the bottom. Refetched when main reports a change of the server or
  * its health (there is no per-line event), or on demand. Sticks to the bottom unless the person scrolled up.
  */
-export function LogView({ prefix }: { prefix: string }) {
+export function LogView({ prefix, lastProblem }: { prefix: string; lastProblem?: string | undefined }) {
   const logs = useCommand('servers.logs', { prefix });
   const ref = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
@@ -53,7 +53,15 @@ export function LogView({ prefix }: { prefix: string }) {
             stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
           }}
         >
-          {lines && lines.length > 0 ? lines.join('\n') : <span className="muted">No output yet.</span>}
+          {lines && lines.length > 0 ? (
+            lines.join('\n')
+          ) : lastProblem ? (
+            <span className="muted">
+              {`Nothing from the server itself yet. Switchboard's last attempt to reach it failed:\n${lastProblem}`}
+            </span>
+          ) : (
+            <span className="muted">No output yet.</span>
+          )}
         </pre>
       )}
     </div>

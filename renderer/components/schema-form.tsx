@@ -1,5 +1,5 @@
 import { Plus, Trash2 } from 'lucide-react';
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
   FormProvider,
   useFieldArray,
@@ -116,6 +116,7 @@ function GeneratedForm({
         className="schema-form"
         noValidate
         onSubmit={form.handleSubmit(onSubmit)}
+        onKeyDown={submitOnCtrlEnter}
         aria-label="Tool arguments"
       >
         {fields.length === 0 ? <p className="muted">This tool takes no arguments.</p> : null}
@@ -129,7 +130,13 @@ function GeneratedForm({
           <FieldView key={field.id} field={field} formId={formId} />
         ))}
         <div className="button-row">
-          <button type="submit" className="button primary" disabled={busy}>
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy}
+            aria-keyshortcuts="Control+Enter"
+            title="Run (Ctrl+Enter)"
+          >
             {busy ? 'Running…' : submitLabel}
           </button>
           <button
@@ -145,6 +152,13 @@ function GeneratedForm({
   );
 }
 
+/** Ctrl+Enter (⌘+Enter) runs the tool from anywhere in the form, a multi-line field included. */
+function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>): void {
+  if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  event.currentTarget.requestSubmit();
+}
+
 function containsRequired(fields: readonly FieldSpec[]): boolean {
   return fields.some((f) => f.required || (f.kind === 'object' && containsRequired(f.children)));
 }
@@ -155,9 +169,12 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
   const hintId = field.description ? `${inputId}-hint` : undefined;
   const error = formState.errors[field.id]?.message;
   const errorId = error ? `${inputId}-error` : undefined;
+  // The type pill sits next to the label, not in it: inside, it ran into the name ("anumber").
+  const typeText = typeHintText(field);
+  const typeId = typeText ? `${inputId}-type` : undefined;
   const common = {
     id: inputId,
-    'aria-describedby': describedBy(hintId, errorId),
+    'aria-describedby': describedBy(typeId, hintId, errorId),
     'aria-invalid': error ? true : undefined,
     'aria-required': field.required || undefined,
   } as const;
@@ -196,11 +213,17 @@ function FieldView({ field, formId }: { field: FieldSpec; formId: string }) {
 
   return (
     <div className="field">
-      <label htmlFor={inputId}>
-        {field.label}
-        {field.required ? <RequiredMark /> : null}
-        <TypeHint field={field} />
-      </label>
+      <div className="label-row">
+        <label htmlFor={inputId}>
+          {field.label}
+          {field.required ? <RequiredMark /> : null}
+        </label>
+        {typeText ? (
+          <span className="type-hint" id={typeId}>
+            {typeText}
+          </span>
+        ) : null}
+      </div>
       {field.kind === 'string' && field.multiline ? (
         <textarea rows={3} {...common} {...register(field.id)} />
       ) : field.kind === 'string' ? (
@@ -255,15 +278,16 @@ function ArrayField({
   const { control, register } = useFormContext<FormValues>();
   const { fields: rows, append, remove } = useFieldArray({ control, name: field.id as never });
   const labelId = `${inputId}-label`;
+  const typeId = `${inputId}-type`;
   return (
-    <fieldset className="field schema-array" aria-describedby={describedBy(hintId, errorId)}>
+    <fieldset className="field schema-array" aria-describedby={describedBy(typeId, hintId, errorId)}>
       <legend id={labelId}>
         {field.label}
         {field.required ? <RequiredMark /> : null}
-        <span className="type-hint">
-          list of {field.item === 'integer' ? 'whole numbers' : `${field.item}s`}
-        </span>
       </legend>
+      <span className="type-hint" id={typeId}>
+        list of {field.item === 'integer' ? 'whole numbers' : `${field.item}s`}
+      </span>
       {field.description ? (
         <p className="hint" id={hintId}>
           {field.description}
@@ -320,16 +344,14 @@ function ArrayField({
   );
 }
 
-function TypeHint({ field }: { field: FieldSpec }) {
-  const text =
-    field.kind === 'integer'
-      ? 'whole number'
-      : field.kind === 'number'
-        ? 'number'
-        : field.kind === 'json'
-          ? 'JSON'
-          : null;
-  return text ? <span className="type-hint">{text}</span> : null;
+function typeHintText(field: FieldSpec): string | null {
+  return field.kind === 'integer'
+    ? 'whole number'
+    : field.kind === 'number'
+      ? 'number'
+      : field.kind === 'json'
+        ? 'JSON'
+        : null;
 }
 
 /** The visual asterisk; screen readers get `aria-required` on the control instead. */
@@ -418,6 +440,7 @@ function RawJsonForm({
       className="schema-form"
       noValidate
       aria-label="Tool arguments"
+      onKeyDown={submitOnCtrlEnter}
       onSubmit={(event) => {
         event.preventDefault();
         const args = parse();
@@ -440,7 +463,13 @@ function RawJsonForm({
         <FieldError id={`${id}-error`} message={error ? `Arguments ${error}` : undefined} />
       </div>
       <div className="button-row">
-        <button type="submit" className="button primary" disabled={busy}>
+        <button
+          type="submit"
+          className="button primary"
+          disabled={busy}
+          aria-keyshortcuts="Control+Enter"
+          title="Run (Ctrl+Enter)"
+        >
           {busy ? 'Running…' : submitLabel}
         </button>
         {onSwitchToForm ? (

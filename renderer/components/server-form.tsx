@@ -1,6 +1,13 @@
 import { Plus, Trash2 } from 'lucide-react';
-import { useId, useMemo, type ReactNode } from 'react';
-import { useFieldArray, useForm, useWatch, type FieldErrors, type Resolver } from 'react-hook-form';
+import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import {
+  useFieldArray,
+  useForm,
+  useWatch,
+  type FieldErrors,
+  type FieldValues,
+  type Resolver,
+} from 'react-hook-form';
 import type { ServerSummary } from '../../preload/contract/index.ts';
 import { useMutationCommand, validationIssues } from '../hooks/use-command.ts';
 import {
@@ -8,23 +15,37 @@ import {
   mapIssue,
   toDefinition,
   validateServerForm,
+  valuesToStore,
   type ServerFormValues,
 } from '../lib/server-form-model.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { FormField, InputField } from './form-field.tsx';
 import { FieldError } from './schema-form.tsx';
 
-/** The add / edit form for one server, validated with ServerDefinitionSchema, server errors mapped onto fields. */
+/** Secret values main holds for this form (read from a pasted snippet); the window only knows their names. */
+export interface HeldSecrets {
+  handle: string;
+  names: string[];
+  expiresAt: number;
+}
+
+/**
+ * The add / edit form for one server, validated with ServerDefinitionSchema, server errors mapped onto fields.
+ * Adding, it also takes the values of the variables it declares (and an OAuth client secret), stored with the
+ * server in one transaction, so a server that needs a key does not start as "Needs setup".
+ */
 export function ServerForm({
   initial,
   mode = 'add',
   onSaved,
   notice,
+  heldSecrets,
 }: {
   initial?: ServerFormValues;
   mode?: 'add' | 'edit';
   onSaved: (summary: ServerSummary) => void;
   notice?: ReactNode;
+  heldSecrets?: HeldSecrets | null;
 }) {
   const resolver = useMemo<Resolver<ServerFormValues>>(
     () => (values) => {
@@ -43,8 +64,35 @@ export function ServerForm({
     [],
   );
   const form = useForm<ServerFormValues>({ defaultValues: initial ?? emptyServerForm(), resolver });
-  const { register, control, handleSubmit, formState, setError } = form;
+  const { register, control, handleSubmit, formState, setError, trigger, watch } = form;
   const errors = formState.errors;
+  const { submitCount } = formState;
+  const held = new Set(heldSecrets?.names ?? []);
+
+  // A problem one field causes in another (a ${NAME} in the arguments, fixed by declaring NAME below) must
+  // go away with the fix: after any change, the fields that show a problem are checked again. Problems main
+  // reported ('server': the prefix is taken) stay until their own field changes.
+  const latestErrors = useRef(errors);
+  latestErrors.current = errors;
+  const submitted = useRef(false);
+  submitted.current = formState.isSubmitted;
+  useEffect(() => {
+    const subscription = watch((_values, { name }) => {
+      if (!submitted.current) return;
+      const shown = errorPaths(latestErrors.current).filter(
+        (entry) => entry.type !== 'server' || entry.path === name,
+      );
+      if (shown.length > 0) void trigger(shown.map((entry) => entry.path) as never);
+    });
+    return () => subscription.unsubscribe();
+  }, [watch, trigger]);
+
+  // A row added after a failed attempt is not wrong yet: its errors show once it was left or submitted.
+  const rowBirth = useRef(new Map<string, number>());
+  const rowIsNew = (rowId: string, touched: unknown) => {
+    if (!rowBirth.current.has(rowId)) rowBirth.current.set(rowId, submitCount);
+    return (rowBirth.current.get(rowId) ?? 0) >= submitCount && !anyTouched(touched);
+  };
   const add = useMutationCommand('servers.add');
   const update = useMutationCommand('servers.update');
   const mutation = mode === 'add' ? add : update;
@@ -71,8 +119,16 @@ export function ServerForm({
       }
       if (general.length) setError('root', { type: 'server', message: general.join('\n') });
     };
-    if (mode === 'add') add.mutate({ definition }, { onSuccess: onSaved, onError });
-    else update.mutate({ prefix: values.prefix, definition }, { onSuccess: onSaved, onError });
+    if (mode === 'add') {
+      add.mutate(
+        {
+          definition,
+          ...valuesToStore(values),
+          ...(heldSecrets ? { heldSecrets: heldSecrets.handle } : {}),
+        },
+        { onSuccess: onSaved, onError },
+      );
+    } else update.mutate({ prefix: values.prefix, definition }, { onSuccess: onSaved, onError });
   };
 
   const rootMessage = (errors as { root?: { message?: string } }).root?.message;
@@ -205,6 +261,7 @@ export function ServerForm({
             name="env"
             register={register}
             errors={errors.env as RowErrors}
+            hideErrors={(rowId, index) => rowIsNew(rowId, formState.touchedFields.env?.[index])}
             onAdd={() => env.append({ key: '', value: '' })}
             onRemove={env.remove}
             idPrefix={f('env')}
@@ -232,6 +289,7 @@ export function ServerForm({
             name="headers"
             register={register}
             errors={errors.headers as RowErrors}
+            hideErrors={(rowId, index) => rowIsNew(rowId, formState.touchedFields.headers?.[index])}
             onAdd={() => headers.append({ key: '', value: '' })}
             onRemove={headers.remove}
             idPrefix={f('headers')}
@@ -294,10 +352,19 @@ export function ServerForm({
               ) : null}
             </div>
           ) : null}
-          {authKind === 'client_credentials' ? (
-            <p className="hint">
-              You will enter the client secret after adding; it is stored encrypted and never shown again.
-            </p>
+          {mode === 'add' && authKind !== 'none' ? (
+            <InputField
+              id={f('authClientSecret')}
+              label="Client secret"
+              required={false}
+              optional
+              hint={
+                authKind === 'client_credentials'
+                  ? 'Stored encrypted with the server and never shown again. You can also enter it later.'
+                  : 'Only for a pre-registered client that has one. Stored encrypted, never shown again.'
+              }
+              input={{ type: 'password', autoComplete: 'new-password', ...register('authClientSecret') }}
+            />
           ) : null}
         </section>
       )}
@@ -307,13 +374,18 @@ export function ServerForm({
           Variables
         </h2>
         <p className="hint">
-          Declare the values this server needs (API keys, paths). You set them after adding; secret values are
-          stored encrypted and never shown again.
+          {mode === 'add'
+            ? 'Declare the values this server needs (API keys, paths) and fill them in now or later. Secret values are stored encrypted and never shown again.'
+            : 'Declare the values this server needs (API keys, paths). Their values are set under Variables.'}
         </p>
         {envVars.fields.map((row, index) => {
-          const rowErrors = (errors.envVars as RowErrors)?.[index] as
-            Record<string, { message?: string }> | undefined;
+          const hide = rowIsNew(row.id, formState.touchedFields.envVars?.[index]);
+          const rowErrors = hide
+            ? undefined
+            : ((errors.envVars as RowErrors)?.[index] as Record<string, { message?: string }> | undefined);
           const secret = envVarRows?.[index]?.secret ?? true;
+          const name = envVarRows?.[index]?.name?.trim() ?? '';
+          const fromSnippet = held.has(name);
           return (
             <fieldset key={row.id} className="var-row">
               <legend className="sr-only">Variable {index + 1}</legend>
@@ -348,6 +420,27 @@ export function ServerForm({
                   input={{ autoComplete: 'off', ...register(`envVars.${index}.default`) }}
                 />
               ) : null}
+              {mode === 'add' ? (
+                <InputField
+                  id={f(`var-${index}-value`)}
+                  label={name ? `Value of ${name}` : 'Value'}
+                  optional
+                  hint={
+                    fromSnippet
+                      ? 'Read from the pasted snippet and kept until you add the server (up to 10 minutes). Type to replace it.'
+                      : secret
+                        ? 'Stored encrypted; never shown again.'
+                        : undefined
+                  }
+                  input={{
+                    type: secret ? 'password' : 'text',
+                    autoComplete: secret ? 'new-password' : 'off',
+                    spellCheck: false,
+                    placeholder: fromSnippet ? 'Kept from the snippet' : undefined,
+                    ...register(`envVars.${index}.value`),
+                  }}
+                />
+              ) : null}
               <button
                 type="button"
                 className="icon-button var-remove"
@@ -363,7 +456,14 @@ export function ServerForm({
           type="button"
           className="button small ghost"
           onClick={() =>
-            envVars.append({ name: '', description: '', required: true, secret: true, default: '' })
+            envVars.append({
+              name: '',
+              description: '',
+              required: true,
+              secret: true,
+              default: '',
+              value: '',
+            })
           }
         >
           <Plus size={14} aria-hidden="true" /> Declare a variable
@@ -409,6 +509,7 @@ function KeyValueRows({
   name,
   register,
   errors,
+  hideErrors,
   onAdd,
   onRemove,
   idPrefix,
@@ -421,6 +522,8 @@ function KeyValueRows({
   name: 'env' | 'headers';
   register: ReturnType<typeof useForm<ServerFormValues>>['register'];
   errors: RowErrors;
+  /** True for a row whose errors should not show yet (just added after a failed attempt). */
+  hideErrors: (rowId: string, index: number) => boolean;
   onAdd: () => void;
   onRemove: (index: number) => void;
   idPrefix: string;
@@ -433,8 +536,9 @@ function KeyValueRows({
       </legend>
       <p className="hint">{hint}</p>
       {rows.map((row, index) => {
+        const hidden = hideErrors(row.id, index);
         const cell = (part: 'key' | 'value', label: string) => {
-          const error = errors?.[index]?.[part]?.message;
+          const error = hidden ? undefined : errors?.[index]?.[part]?.message;
           const errorId = `${idPrefix}-${index}-${part}-error`;
           return (
             <div className="kv-cell">
@@ -470,6 +574,26 @@ function KeyValueRows({
       </button>
     </fieldset>
   );
+}
+
+/** Every error the form shows, as field paths (`envVars.0.name`) with the kind of error. */
+function errorPaths(errors: FieldErrors<FieldValues>, prefix = ''): { path: string; type: string }[] {
+  const out: { path: string; type: string }[] = [];
+  for (const [key, value] of Object.entries(errors)) {
+    if (key === 'root' || value === undefined || value === null || typeof value !== 'object') continue;
+    const path = prefix ? `${prefix}.${key}` : key;
+    const node = value as { message?: unknown; type?: unknown };
+    if (typeof node.message === 'string') out.push({ path, type: String(node.type ?? '') });
+    else out.push(...errorPaths(value as FieldErrors<FieldValues>, path));
+  }
+  return out;
+}
+
+/** True when any field of a row's touched-state is true. */
+function anyTouched(touched: unknown): boolean {
+  if (touched === true) return true;
+  if (typeof touched !== 'object' || touched === null) return false;
+  return Object.values(touched).some(anyTouched);
 }
 
 /** Sets `value` at a dotted path (`env.0.key`), creating arrays for numeric segments. */

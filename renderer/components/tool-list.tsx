@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Braces, Play } from 'lucide-react';
-import { useId, useState } from 'react';
-import type { ServerDetail, ToolInfo } from '../../preload/contract/index.ts';
+import { Braces, CircleStop, Play } from 'lucide-react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { EventPayload, ServerDetail, ToolInfo } from '../../preload/contract/index.ts';
+import { useBridge } from '../hooks/bridge-context.tsx';
 import { useMutationCommand } from '../hooks/use-command.ts';
+import { formatDuration } from '../lib/format.ts';
 import { Dialog } from './dialog.tsx';
-import { ErrorBanner } from './error-banner.tsx';
+import { Callout, ErrorBanner } from './error-banner.tsx';
 import { SchemaForm } from './schema-form.tsx';
 import { SearchBox } from './search-box.tsx';
 import { Toggle } from './toggle.tsx';
@@ -92,7 +94,13 @@ function ToolRow({
         </div>
         {tool.description ? <p className="row-sub clamp-2">{tool.description}</p> : null}
         <p className="row-sub muted small">
-          Clients see <code>{tool.exposedName}</code>
+          {tool.enabled ? (
+            <>
+              Clients see <code>{tool.exposedName}</code>
+            </>
+          ) : (
+            'Hidden from clients'
+          )}
         </p>
         {showSchema ? (
           <pre className="code-block" id={schemaId} aria-label={`Input schema of ${tool.name}`}>
@@ -129,7 +137,48 @@ export function TryToolDialog({
   tool: ToolInfo;
   onClose: () => void;
 }) {
+  const bridge = useBridge();
   const call = useMutationCommand('tools.call');
+  const cancel = useMutationCommand('tools.cancel');
+  const [run, setRun] = useState<{ callId: string; startedAt: number } | null>(null);
+  const [progress, setProgress] = useState<EventPayload<'tools.progress'> | null>(null);
+  const now = useNow(call.isPending);
+  const callIdRef = useRef<string | null>(null);
+
+  useEffect(
+    () =>
+      bridge.on('tools.progress', (payload) => {
+        if (payload.callId === callIdRef.current) setProgress(payload);
+      }),
+    [bridge],
+  );
+  // Closing the dialog while the tool runs stops the call: nobody would see its result.
+  useEffect(
+    () => () => {
+      const running = callIdRef.current;
+      if (running) void bridge.invoke('tools.cancel', { callId: running });
+    },
+    [bridge],
+  );
+
+  const start = (args: Record<string, unknown>) => {
+    const callId = newCallId();
+    callIdRef.current = callId;
+    setRun({ callId, startedAt: Date.now() });
+    setProgress(null);
+    cancel.reset();
+    call.mutate(
+      { prefix, tool: tool.name, arguments: args, callId },
+      {
+        onSettled: () => {
+          if (callIdRef.current === callId) callIdRef.current = null;
+        },
+      },
+    );
+  };
+
+  const elapsed = run ? Math.max(0, now - run.startedAt) : 0;
+  const result = call.data;
   return (
     <Dialog
       open
@@ -138,15 +187,81 @@ export function TryToolDialog({
       description={tool.description ?? 'Fill in the arguments and run the tool through the gateway.'}
       wide
     >
-      <SchemaForm
-        schema={tool.inputSchema}
-        busy={call.isPending}
-        onSubmit={(args) => call.mutate({ prefix, tool: tool.name, arguments: args })}
-      />
+      <SchemaForm schema={tool.inputSchema} busy={call.isPending} onSubmit={start} />
+      {call.isPending && run ? (
+        <section className="call-progress" aria-label="Running">
+          <div className="call-progress-line">
+            <span role="status" aria-live="polite">
+              {cancel.isPending || cancel.data?.cancelled
+                ? 'Cancelling…'
+                : progress
+                  ? `Running… ${progressText(progress)}`
+                  : 'Running…'}
+            </span>
+            <span className="muted small" aria-label="Elapsed time">
+              {formatDuration(elapsed)}
+            </span>
+            <button
+              type="button"
+              className="button small danger-ghost push-right"
+              disabled={cancel.isPending || cancel.data?.cancelled === true}
+              onClick={() => cancel.mutate({ callId: run.callId })}
+            >
+              <CircleStop size={14} aria-hidden="true" /> Cancel
+            </button>
+          </div>
+          {progress?.total ? (
+            <progress
+              className="call-progress-bar"
+              value={progress.progress}
+              max={progress.total}
+              aria-label={`Progress of ${tool.name}`}
+            />
+          ) : (
+            <progress className="call-progress-bar" aria-label={`Progress of ${tool.name}`} />
+          )}
+          {progress?.message ? <p className="muted small">{progress.message}</p> : null}
+        </section>
+      ) : null}
       <div aria-live="polite">
         {call.error ? <ErrorBanner error={call.error} title="The call failed" /> : null}
-        {call.data ? <ToolResult result={call.data} /> : null}
+        {cancel.error ? <ErrorBanner error={cancel.error} title="The call could not be cancelled" /> : null}
+        {result?.cancelled ? (
+          <Callout tone="info">
+            <strong>Cancelled</strong> after {formatDuration(result.durationMs)}. The server was told to stop.
+          </Callout>
+        ) : result ? (
+          <ToolResult result={result} />
+        ) : null}
       </div>
     </Dialog>
   );
+}
+
+/** "3 of 5", "42%", or the step reached when the total is unknown. */
+function progressText(p: EventPayload<'tools.progress'>): string {
+  if (p.total && p.total > 0) {
+    return Number.isInteger(p.progress) && Number.isInteger(p.total) && p.total <= 1000
+      ? `${p.progress} of ${p.total}`
+      : `${Math.round((p.progress / p.total) * 100)}%`;
+  }
+  return `step ${p.progress}`;
+}
+
+/** The current time, ticking while `active` (for an elapsed-time counter). */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function newCallId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -66,9 +66,13 @@ export function useMutationCommand<N extends CommandName>(name: N, options?: Mut
   });
 }
 
-/** Field issues of a VALIDATION error (`details.issues`), or an empty list. */
+/**
+ * Field issues of a VALIDATION error (`details.issues`), or of a CONFLICT that names its field (a prefix
+ * already taken), or an empty list: forms put each on the field it is about.
+ */
 export function validationIssues(error: unknown): { path: (string | number)[]; message: string }[] {
-  if (!(error instanceof CommandError) || error.code !== 'VALIDATION') return [];
+  if (!(error instanceof CommandError) || (error.code !== 'VALIDATION' && error.code !== 'CONFLICT'))
+    return [];
   const details = error.details as { issues?: unknown } | undefined;
   if (!Array.isArray(details?.issues)) return [];
   return details.issues.filter(

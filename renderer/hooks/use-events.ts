@@ -44,14 +44,36 @@ export function subscribeToEvents(bridge: RendererBridge, client: QueryClient): 
   };
 }
 
-/** Writes a health snapshot into the cached server list and server detail, if they are cached. */
+/**
+ * Writes a health snapshot into the cached server list and server detail, if they are cached, WITHOUT making
+ * them look fresh: a cache entry that an event invalidated (a server was added while the list was not on
+ * screen) must still be refetched when it is next shown, or the window keeps an old list for as long as
+ * health events keep arriving. A snapshot for a server the cached list does not have means the list is out
+ * of date: it is invalidated instead.
+ */
 export function applyHealth(client: QueryClient, prefix: string, health: HealthSnapshot): void {
-  client.setQueryData<ServerSummary[]>(['servers.list', {}], (list) =>
-    list?.map((server) => (server.prefix === prefix ? { ...server, health } : server)),
-  );
-  client.setQueryData<ServerDetail>(['servers.get', { prefix }], (detail) =>
-    detail ? { ...detail, summary: { ...detail.summary, health } } : detail,
-  );
+  const listKey = ['servers.list', {}];
+  const list = client.getQueryState<ServerSummary[]>(listKey);
+  if (list?.data !== undefined) {
+    if (!list.data.some((server) => server.prefix === prefix)) {
+      void client.invalidateQueries({ queryKey: ['servers.list'] });
+    } else if (!list.isInvalidated) {
+      client.setQueryData<ServerSummary[]>(
+        listKey,
+        (servers) => servers?.map((server) => (server.prefix === prefix ? { ...server, health } : server)),
+        { updatedAt: list.dataUpdatedAt },
+      );
+    }
+  }
+  const detailKey = ['servers.get', { prefix }];
+  const detail = client.getQueryState<ServerDetail>(detailKey);
+  if (detail?.data !== undefined && !detail.isInvalidated) {
+    client.setQueryData<ServerDetail>(
+      detailKey,
+      (current) => (current ? { ...current, summary: { ...current.summary, health } } : current),
+      { updatedAt: detail.dataUpdatedAt },
+    );
+  }
 }
 
 /** Subscribes the app's query cache to the bridge's events for as long as the component lives. */

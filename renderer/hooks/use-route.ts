@@ -7,6 +7,7 @@ export type Route =
   | { page: 'add'; tab: string | undefined }
   | { page: 'activity'; server: string | undefined }
   | { page: 'clients' }
+  | { page: 'profiles' }
   | { page: 'settings' };
 
 /** Parses a location hash into a route; anything unknown is the servers list. */
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'activity', server: params.get('server') ?? undefined };
     case 'clients':
       return { page: 'clients' };
+    case 'profiles':
+      return { page: 'profiles' };
     case 'settings':
       return { page: 'settings' };
     default:

@@ -41,3 +41,20 @@ export function quantile(values: readonly number[], q: number): number | null {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index] ?? null;
 }
+
+/** A catalog category slug as people read it: "developer-tools" → "Developer tools" (a label stays as it is). */
+export function categoryLabel(slug: string): string {
+  if (!/^[a-z0-9]+([-_][a-z0-9]+)*$/.test(slug)) return slug;
+  const words = slug.split(/[-_]/).map((w) => KNOWN_WORDS[w] ?? w);
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const KNOWN_WORDS: Record<string, string> = {
+  ai: 'AI',
+  api: 'API',
+  apis: 'APIs',
+  db: 'DB',
+  devops: 'DevOps',
+  sql: 'SQL',
+};

@@ -24,6 +24,8 @@ export interface EnvVarRow {
   required: boolean;
   secret: boolean;
   default: string;
+  /** Add form only: the value to store with the new server (a secret goes to the vault). Never prefilled. */
+  value: string;
 }
 
 export interface ServerFormValues {
@@ -47,6 +49,8 @@ export interface ServerFormValues {
   authScopes: string;
   authResource: string;
   authAudience: string;
+  /** Add form only: the OAuth client's secret, stored with the new server. Never prefilled. */
+  authClientSecret: string;
   envVars: EnvVarRow[];
 }
 
@@ -71,6 +75,7 @@ export function emptyServerForm(transport: TransportChoice = 'stdio'): ServerFor
     authScopes: '',
     authResource: '',
     authAudience: '',
+    authClientSecret: '',
     envVars: [],
   };
 }
@@ -162,9 +167,25 @@ export function fromDefinition(def: Record<string, unknown>): ServerFormValues {
         required: spec.required !== false,
         secret: spec.secret !== false,
         default: str(spec.default),
+        value: '',
       }))
     : [];
   return values;
+}
+
+/** What the add form stores with the new server besides its definition: values typed in, a client secret. */
+export function valuesToStore(values: ServerFormValues): {
+  values?: Record<string, string>;
+  clientSecret?: string;
+} {
+  const declared = values.envVars.filter((row) => row.name.trim() !== '' && row.value !== '');
+  const out: { values?: Record<string, string>; clientSecret?: string } = {};
+  if (declared.length > 0)
+    out.values = Object.fromEntries(declared.map((row) => [row.name.trim(), row.value]));
+  if (values.transport !== 'stdio' && values.authKind !== 'none' && values.authClientSecret !== '') {
+    out.clientSecret = values.authClientSecret;
+  }
+  return out;
 }
 
 /** Where an issue lands in the form: a field name (RHF path), or the form as a whole. */
@@ -234,7 +255,12 @@ export function validateServerForm(values: ServerFormValues): {
   const definition = toDefinition(values);
   const parsed = ServerDefinitionSchema.safeParse(definition);
   if (parsed.success) return { definition, issues: [] };
-  return { definition: null, issues: definitionIssues(parsed.error).map((issue) => mapIssue(issue, values)) };
+  const issues = definitionIssues(parsed.error)
+    .map((issue) => mapIssue(issue, values))
+    // An empty display name defaults to the prefix: its problem is the prefix's, reported there, never
+    // "is required" under a field marked optional.
+    .filter((issue) => !(issue.field === 'name' && values.name.trim() === ''));
+  return { definition: issues.length === 0 ? definition : null, issues };
 }
 
 /** A prefix suggestion from a name: lowercase, dashes, within the length limit. */

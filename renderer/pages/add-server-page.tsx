@@ -7,11 +7,13 @@ import { Callout, ErrorBanner } from '../components/error-banner.tsx';
 import { Pill } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { SearchBox } from '../components/search-box.tsx';
-import { ServerForm } from '../components/server-form.tsx';
+import { ServerForm, type HeldSecrets } from '../components/server-form.tsx';
 import { SkeletonRows } from '../components/skeleton.tsx';
+import { useToast } from '../components/toaster.tsx';
 import { useBridge } from '../hooks/bridge-context.tsx';
 import { CommandError, useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import { navigate, routeHref } from '../hooks/use-route.ts';
+import { categoryLabel } from '../lib/format.ts';
 import {
   emptyServerForm,
   fromDefinition,
@@ -25,19 +27,31 @@ type AddTab = 'form' | 'paste' | 'catalog';
 export function AddServerPage({ tab }: { tab: string | undefined }) {
   const current: AddTab = tab === 'paste' || tab === 'catalog' ? tab : 'form';
   const client = useQueryClient();
-  const [seed, setSeed] = useState<{ values: ServerFormValues; notice: string; key: number }>({
+  const notify = useToast();
+  const [seed, setSeed] = useState<{
+    values: ServerFormValues;
+    notice: string;
+    held: HeldSecrets | null;
+    key: number;
+  }>({
     values: emptyServerForm(),
     notice: '',
+    held: null,
     key: 0,
   });
   const go = (next: string) =>
     navigate({ page: 'add', tab: next === 'form' ? undefined : next }, { replace: true });
-  const fill = (values: ServerFormValues, notice: string) => {
-    setSeed((s) => ({ values, notice, key: s.key + 1 }));
+  const fill: FillForm = (values, notice, held = null) => {
+    setSeed((s) => ({ values, notice, held, key: s.key + 1 }));
     go('form');
   };
   const onSaved = (summary: ServerSummary) => {
     void client.invalidateQueries({ queryKey: ['servers.list'] });
+    notify(
+      summary.health.status === 'needs_config'
+        ? `Added ${summary.name}. It still needs ${summary.health.missing.join(', ') || 'some values'} before it can start.`
+        : `Added ${summary.name}. Switchboard is starting it.`,
+    );
     navigate({
       page: 'server',
       prefix: summary.prefix,
@@ -71,11 +85,18 @@ export function AddServerPage({ tab }: { tab: string | undefined }) {
             key={seed.key}
             initial={seed.values}
             onSaved={onSaved}
+            heldSecrets={seed.held}
             notice={seed.notice ? <Callout tone="info">{seed.notice}</Callout> : undefined}
           />
         </Tabs.Content>
         <Tabs.Content value="paste" className="tab-panel">
-          <SnippetPaste onFill={fill} onAddedAll={() => navigate({ page: 'servers' })} />
+          <SnippetPaste
+            onFill={fill}
+            onAddedAll={(added) => {
+              notify(`Added ${added.length} servers: ${added.join(', ')}.`);
+              navigate({ page: 'servers' });
+            }}
+          />
         </Tabs.Content>
         <Tabs.Content value="catalog" className="tab-panel">
           <CatalogPicker onFill={fill} />
@@ -95,13 +116,16 @@ const SNIPPET_EXAMPLE = `{
   }
 }`;
 
+/** Fills the add form: values, a notice above it, and the secrets main holds for it. */
+type FillForm = (values: ServerFormValues, notice: string, held?: HeldSecrets | null) => void;
+
 /** Paste a Claude Desktop / Cursor / VS Code style snippet; main parses it into definitions. */
 export function SnippetPaste({
   onFill,
   onAddedAll,
 }: {
-  onFill: (values: ServerFormValues, notice: string) => void;
-  onAddedAll: () => void;
+  onFill: FillForm;
+  onAddedAll: (added: string[]) => void;
 }) {
   const [text, setText] = useState('');
   const id = useId();
@@ -110,8 +134,10 @@ export function SnippetPaste({
   const parse = useMutationCommand('servers.parseSnippet', {
     onSuccess: (result) => {
       const only = result.definitions[0];
-      if (result.definitions.length === 1 && only)
-        onFill(fromDefinition(only), noticeFor(result.secretNames, 'the pasted snippet'));
+      if (result.definitions.length === 1 && only) {
+        const held = result.held[0] ?? null;
+        onFill(fromDefinition(only), noticeFor(held, result.renamed, 'the pasted snippet'), held);
+      }
     },
   });
   const [addAll, setAddAll] = useState<{ busy: boolean; error: unknown; added: string[] }>({
@@ -144,8 +170,8 @@ export function SnippetPaste({
           />
           <p className="hint" id={`${id}-snippet-hint`}>
             The JSON from Claude Desktop, Cursor, VS Code or a README — with or without the surrounding
-            “mcpServers”. Secret values in it are not kept: you enter them again after adding, and they are
-            stored encrypted.
+            “mcpServers”. Secret values in it never come back to this page: Switchboard keeps them for a few
+            minutes and stores them, encrypted, when you add the server.
           </p>
         </div>
         <div className="button-row">
@@ -158,6 +184,9 @@ export function SnippetPaste({
       {parse.data ? (
         <section aria-label="What the snippet contains" className="stack">
           {definitions.length === 0 ? <p className="muted">No server found in the snippet.</p> : null}
+          {parse.data.renamed.length && definitions.length > 1 ? (
+            <Callout tone="info">{renamedText(parse.data.renamed)}</Callout>
+          ) : null}
           {parse.data.skipped.length ? (
             <Callout tone="warn">
               <strong>Skipped:</strong>
@@ -187,12 +216,18 @@ export function SnippetPaste({
                     <button
                       type="button"
                       className="button small"
-                      onClick={() =>
+                      onClick={() => {
+                        const held = parse.data?.held[index] ?? null;
                         onFill(
                           fromDefinition(def),
-                          noticeFor(parse.data?.secretNames ?? [], 'the pasted snippet'),
-                        )
-                      }
+                          noticeFor(
+                            held,
+                            (parse.data?.renamed ?? []).filter((r) => r.to === def.prefix),
+                            'the pasted snippet',
+                          ),
+                          held,
+                        );
+                      }}
                       aria-label={`Review ${String(def.prefix)}`}
                     >
                       Review
@@ -209,14 +244,18 @@ export function SnippetPaste({
                     setAddAll({ busy: true, error: null, added: [] });
                     const added: string[] = [];
                     try {
-                      for (const definition of definitions) {
-                        const result = await bridge.invoke('servers.add', { definition });
+                      for (const [index, definition] of definitions.entries()) {
+                        const held = parse.data?.held[index];
+                        const result = await bridge.invoke('servers.add', {
+                          definition,
+                          ...(held ? { heldSecrets: held.handle } : {}),
+                        });
                         if (!result.ok) throw new CommandError(result.error);
                         added.push(result.value.prefix);
                       }
                       setAddAll({ busy: false, error: null, added });
                       void client.invalidateQueries({ queryKey: ['servers.list'] });
-                      onAddedAll();
+                      onAddedAll(added);
                     } catch (error) {
                       setAddAll({ busy: false, error, added });
                       void client.invalidateQueries({ queryKey: ['servers.list'] });
@@ -239,7 +278,10 @@ export function SnippetPaste({
             </>
           ) : null}
           {parse.data.secretNames.length && definitions.length > 1 ? (
-            <Callout tone="info">{noticeFor(parse.data.secretNames, 'the snippet')}</Callout>
+            <Callout tone="info">
+              {parse.data.secretNames.join(', ')} {parse.data.secretNames.length === 1 ? 'looks' : 'look'}{' '}
+              secret: the values are kept out of this page and stored, encrypted, with the servers you add.
+            </Callout>
           ) : null}
         </section>
       ) : null}
@@ -247,11 +289,29 @@ export function SnippetPaste({
   );
 }
 
-function noticeFor(secretNames: readonly string[], source: string): string {
-  const base = `Filled from ${source}. Review the fields, then add the server.`;
-  return secretNames.length
-    ? `${base} ${secretNames.join(', ')} ${secretNames.length === 1 ? 'looks' : 'look'} secret: after adding, enter ${secretNames.length === 1 ? 'its value' : 'their values'} under Variables.`
-    : base;
+function noticeFor(
+  held: HeldSecrets | null,
+  renamed: readonly { from: string; to: string }[],
+  source: string,
+): string {
+  const parts = [`Filled from ${source}. Review the fields, then add the server.`];
+  if (renamed.length) parts.push(renamedText(renamed));
+  if (held?.names.length) {
+    const names = held.names.join(', ');
+    parts.push(
+      `${names} ${held.names.length === 1 ? 'looks' : 'look'} secret: ${held.names.length === 1 ? 'its value was' : 'their values were'} read but not shown here, and ${held.names.length === 1 ? 'is' : 'are'} stored, encrypted, when you add the server.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+function renamedText(renamed: readonly { from: string; to: string }[]): string {
+  return renamed
+    .map(
+      (r) =>
+        `A server named “${r.from}” already exists here, so this one gets the prefix “${r.to}” (change it if you like).`,
+    )
+    .join(' ');
 }
 
 const AUTH_LABEL: Record<CatalogEntry['authKind'], { text: string; tone: 'neutral' | 'warn' | 'auth' }> = {
@@ -261,7 +321,7 @@ const AUTH_LABEL: Record<CatalogEntry['authKind'], { text: string; tone: 'neutra
 };
 
 /** The curated catalog: search, filter by category, and "Use" fills the add form for the person to complete. */
-export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, notice: string) => void }) {
+export function CatalogPicker({ onFill }: { onFill: FillForm }) {
   const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const deferredText = useDeferredValue(text.trim());
@@ -294,7 +354,7 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
           <option value="">All categories</option>
           {categories.data?.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {categoryLabel(c)}
             </option>
           ))}
         </select>
@@ -315,7 +375,7 @@ export function CatalogPicker({ onFill }: { onFill: (values: ServerFormValues, n
               <p className="clamp-3">{entry.description}</p>
               <div className="catalog-foot">
                 <span className="muted small">
-                  {entry.category} · {entry.transport === 'stdio' ? 'local' : 'remote'}
+                  {categoryLabel(entry.category)} · {entry.transport === 'stdio' ? 'local' : 'remote'}
                 </span>
                 <span className="catalog-actions">
                   <a

@@ -14,6 +14,7 @@ const ENTRY_LOOK: Record<AiClient['entry'], { label: string; tone: Tone }> = {
   outdated: { label: 'Needs update', tone: 'warn' },
   absent: { label: 'Not connected', tone: 'neutral' },
   unreadable: { label: 'Config unreadable', tone: 'err' },
+  conflict: { label: 'Name already used', tone: 'warn' },
 };
 
 /** The AI clients found on this machine: connect each to Switchboard, or import the servers it already has. */
@@ -135,7 +136,7 @@ function ClientRow({ client, onImport }: { client: AiClient; onImport: () => voi
           <button
             type="button"
             className="button primary"
-            disabled={busy || client.entry === 'unreadable'}
+            disabled={busy || client.entry === 'unreadable' || client.entry === 'conflict'}
             onClick={() => connect.mutate({ id: client.id })}
             aria-label={`${client.entry === 'outdated' ? 'Update' : 'Connect'} ${client.displayName}`}
           >

@@ -14,10 +14,13 @@ import { PageHeader } from '../components/page-header.tsx';
 import { ServerForm } from '../components/server-form.tsx';
 import { Skeleton, SkeletonRows } from '../components/skeleton.tsx';
 import { Toggle } from '../components/toggle.tsx';
+import { useToast } from '../components/toaster.tsx';
+import { ToolApproval } from '../components/tool-approval.tsx';
 import { ToolList } from '../components/tool-list.tsx';
 import { CommandError, useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import { applyHealth } from '../hooks/use-events.ts';
 import { navigate, routeHref } from '../hooks/use-route.ts';
+import { answered, connectionWords, explainProblem } from '../lib/explain-error.ts';
 import { formatDateTime, formatDuration, formatRelative } from '../lib/format.ts';
 import { fromDefinition } from '../lib/server-form-model.ts';
 
@@ -70,13 +73,22 @@ function BackLink() {
 function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
   const { summary } = detail;
   const client = useQueryClient();
+  const notify = useToast();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const setEnabled = useMutationCommand('servers.setEnabled', {
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['servers.get', { prefix: summary.prefix }] }),
+    onSuccess: (next) => {
+      notify(
+        next.enabled
+          ? `Switched ${next.name} on.`
+          : `Switched ${next.name} off: clients no longer see its tools.`,
+      );
+      void client.invalidateQueries({ queryKey: ['servers.get', { prefix: summary.prefix }] });
+    },
   });
   const remove = useMutationCommand('servers.remove', {
     onSuccess: () => {
       setConfirmRemove(false);
+      notify(`Removed ${summary.name}, with its stored values and sign-in.`);
       void client.invalidateQueries({ queryKey: ['servers.list'] });
       navigate({ page: 'servers' });
     },
@@ -158,7 +170,12 @@ function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
           <Overview detail={detail} onGo={go} />
         </Tabs.Content>
         <Tabs.Content value="variables" className="tab-panel">
-          <EnvVarsForm prefix={summary.prefix} variables={detail.variables} />
+          <EnvVarsForm
+            prefix={summary.prefix}
+            variables={detail.variables}
+            serverName={summary.name}
+            enabled={summary.enabled}
+          />
         </Tabs.Content>
         {detail.auth ? (
           <Tabs.Content value="auth" className="tab-panel">
@@ -166,10 +183,11 @@ function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
           </Tabs.Content>
         ) : null}
         <Tabs.Content value="tools" className="tab-panel">
+          <ToolApproval prefix={summary.prefix} />
           <ToolList prefix={summary.prefix} tools={detail.tools} />
         </Tabs.Content>
         <Tabs.Content value="logs" className="tab-panel">
-          <LogView prefix={summary.prefix} />
+          <LogView prefix={summary.prefix} lastProblem={summary.health.lastError?.message} />
         </Tabs.Content>
         <Tabs.Content value="health" className="tab-panel">
           <HealthHistory prefix={summary.prefix} />
@@ -179,7 +197,8 @@ function DetailView({ detail, tab }: { detail: ServerDetail; tab: Tab }) {
             key={JSON.stringify(detail.definition)}
             mode="edit"
             initial={initialForm}
-            onSaved={() => {
+            onSaved={(saved) => {
+              notify(`Saved ${saved.name}. Switchboard restarts it with the new definition.`);
               void client.invalidateQueries({ queryKey: ['servers.get', { prefix: summary.prefix }] });
               go('overview');
             }}
@@ -207,6 +226,10 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
   const check = useMutationCommand('health.check', {
     onSuccess: (snapshot) => applyHealth(client, summary.prefix, snapshot),
   });
+  const problem = health.lastError ? explainProblem(health.lastError, summary) : null;
+  // An error from before the server last became healthy is history, not the current state.
+  const resolved =
+    health.lastError !== null && answered(health.status) && (health.since ?? 0) >= health.lastError.at;
   return (
     <div className="overview">
       {health.status === 'needs_config' ? (
@@ -227,6 +250,26 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
           </button>
         </Callout>
       ) : null}
+      {problem && !resolved ? (
+        <section className="card problem-card" aria-labelledby="error-title" data-tone="err">
+          <h2 id="error-title" className="section-title">
+            What went wrong
+          </h2>
+          <p className="problem-cause">{problem.cause}</p>
+          <p>
+            {problem.action}
+            {problem.fixIn && problem.fixIn !== 'logs' ? (
+              <>
+                {' '}
+                <button type="button" className="link-button" onClick={() => onGo(problem.fixIn ?? 'edit')}>
+                  {FIX_LABEL[problem.fixIn]}
+                </button>
+              </>
+            ) : null}
+          </p>
+          <ProblemFoot detail={detail} details={problem.details} onGo={onGo} />
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="status-title">
         <div className="card-head">
           <h2 id="status-title" className="section-title">
@@ -236,12 +279,20 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
             type="button"
             className="button small"
             disabled={check.isPending}
+            aria-busy={check.isPending || undefined}
             onClick={() => check.mutate({ prefix: summary.prefix })}
           >
-            <RefreshCw size={14} aria-hidden="true" className={check.isPending ? 'spin' : undefined} /> Check
-            now
+            <RefreshCw size={14} aria-hidden="true" className={check.isPending ? 'spin' : undefined} />{' '}
+            {check.isPending ? 'Checking…' : 'Check now'}
           </button>
         </div>
+        <p className="muted small" role="status">
+          {check.isPending
+            ? `Checking ${summary.name}…`
+            : check.isSuccess
+              ? `Checked just now: ${HEALTH_LOOK[check.data.status].label}.`
+              : ''}
+        </p>
         <dl className="facts">
           <dt>Health</dt>
           <dd>
@@ -265,10 +316,16 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
             )}
           </dd>
           <dt>Latency</dt>
-          <dd>{formatDuration(health.latencyMs)}</dd>
+          <dd>
+            {answered(health.status) && health.latencyMs !== null ? (
+              formatDuration(health.latencyMs)
+            ) : (
+              <span className="muted">— (no answer yet)</span>
+            )}
+          </dd>
           <dt>Connection</dt>
           <dd>
-            {detail.upstreamState}
+            {connectionWords(detail.upstreamState)}
             {detail.era ? (
               <span className="muted">
                 {' '}
@@ -279,21 +336,26 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
         </dl>
         <ErrorBanner error={check.error} title="The check could not run" />
       </section>
-      {health.lastError ? (
-        <section className="card" aria-labelledby="error-title">
-          <h2 id="error-title" className="section-title">
-            Last error
-          </h2>
-          <pre className="code-block wrap error-block">{health.lastError.message}</pre>
-          <p className="muted small">
-            {health.lastError.code ? <span className="mono">{health.lastError.code} · </span> : null}
-            <time title={formatDateTime(health.lastError.at)}>
-              {formatRelative(health.lastError.at)}
-            </time> ·{' '}
-            <button type="button" className="link-button" onClick={() => onGo('logs')}>
-              See the log
-            </button>
-          </p>
+      {problem && resolved && health.lastError ? (
+        <section className="card muted-card" aria-labelledby="error-title">
+          <details>
+            <summary>
+              <span id="error-title" className="section-title">
+                Earlier problem (resolved)
+              </span>{' '}
+              <span className="muted small">
+                <time title={formatDateTime(health.lastError.at)}>{formatRelative(health.lastError.at)}</time>
+                , healthy since{' '}
+                {health.since ? (
+                  <time title={formatDateTime(health.since)}>{formatRelative(health.since)}</time>
+                ) : (
+                  '—'
+                )}
+              </span>
+            </summary>
+            <p className="muted">{problem.cause}</p>
+            <ProblemFoot detail={detail} details={problem.details} onGo={onGo} />
+          </details>
         </section>
       ) : null}
       <section className="card" aria-labelledby="about-title">
@@ -324,5 +386,46 @@ function Overview({ detail, onGo }: { detail: ServerDetail; onGo: (tab: string) 
         </dl>
       </section>
     </div>
+  );
+}
+
+const FIX_LABEL: Record<'variables' | 'auth' | 'edit' | 'logs', string> = {
+  variables: 'Open Variables',
+  auth: 'Open Sign-in',
+  edit: 'Edit the definition',
+  logs: 'See the log',
+};
+
+/** When it happened, the original message behind a disclosure, and the log. */
+function ProblemFoot({
+  detail,
+  details,
+  onGo,
+}: {
+  detail: ServerDetail;
+  details: string | undefined;
+  onGo: (tab: string) => void;
+}) {
+  const lastError = detail.summary.health.lastError;
+  return (
+    <>
+      {details ? (
+        <details className="problem-details">
+          <summary>Details</summary>
+          <pre className="code-block wrap">{details}</pre>
+          {lastError?.code ? <p className="muted small mono">{lastError.code}</p> : null}
+        </details>
+      ) : null}
+      <p className="muted small">
+        {lastError ? (
+          <>
+            <time title={formatDateTime(lastError.at)}>{formatRelative(lastError.at)}</time> ·{' '}
+          </>
+        ) : null}
+        <button type="button" className="link-button" onClick={() => onGo('logs')}>
+          See the log
+        </button>
+      </p>
+    </>
   );
 }

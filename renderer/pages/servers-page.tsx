@@ -11,6 +11,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { SearchBox } from '../components/search-box.tsx';
 import { useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import { routeHref } from '../hooks/use-route.ts';
+import { explainProblem } from '../lib/explain-error.ts';
 
 const TRANSPORT_LABEL = { stdio: 'Local', http: 'Remote', sse: 'Remote (SSE)' } as const;
 
@@ -122,6 +123,10 @@ export function ServersPage() {
 }
 
 function ServerRow({ server, onToggle }: { server: ServerSummary; onToggle: (enabled: boolean) => void }) {
+  const { lastError, status } = server.health;
+  // The cause in one short sentence (the full message is on the server's page, behind "Details").
+  const problem =
+    lastError && (status === 'unhealthy' || status === 'degraded') ? explainProblem(lastError, server) : null;
   return (
     <li className="row server-row" data-enabled={server.enabled}>
       <div className="row-badge">
@@ -137,10 +142,9 @@ function ServerRow({ server, onToggle }: { server: ServerSummary; onToggle: (ena
         <p className="row-sub mono small truncate" title={server.target}>
           {server.target}
         </p>
-        {server.health.lastError &&
-        (server.health.status === 'unhealthy' || server.health.status === 'degraded') ? (
-          <p className="row-sub small error-text truncate" title={server.health.lastError.message}>
-            {server.health.lastError.message}
+        {problem ? (
+          <p className="row-sub small error-text" title={`${problem.cause} ${problem.action}`}>
+            {problem.cause}
           </p>
         ) : server.health.status === 'needs_config' && server.health.missing.length ? (
           <p className="row-sub small warn-text truncate">Missing: {server.health.missing.join(', ')}</p>

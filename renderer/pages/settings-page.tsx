@@ -12,6 +12,7 @@ import { InputField } from '../components/form-field.tsx';
 import { Pill } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { Skeleton, SkeletonRows } from '../components/skeleton.tsx';
+import { useToast } from '../components/toaster.tsx';
 import { Toggle } from '../components/toggle.tsx';
 import { useCommand, useMutationCommand } from '../hooks/use-command.ts';
 import type { ThemeChoice } from '../hooks/use-theme.ts';
@@ -69,10 +70,19 @@ function Section({
 }
 
 function GatewaySection() {
-  const status = useCommand('gateway.status', {});
+  // Read afresh whenever the section is shown: the session count changes without an event.
+  const status = useCommand('gateway.status', {}, { refetchOnMount: 'always' });
   const client = useQueryClient();
+  const notify = useToast();
   const pause = useMutationCommand('gateway.setPaused', {
-    onSuccess: (next) => client.setQueryData(['gateway.status', {}], next),
+    onSuccess: (next) => {
+      client.setQueryData(['gateway.status', {}], next);
+      notify(
+        next.state === 'paused'
+          ? 'Paused: AI clients are refused until you resume. This window keeps working.'
+          : 'Resumed: AI clients can call tools again.',
+      );
+    },
   });
   return (
     <Section id="set-gateway" title="Gateway" description="The one address every AI client connects to.">
@@ -87,23 +97,23 @@ function GatewaySection() {
             <CopyButton text={status.data.url} label="Copy URL" />
           </div>
           <div className="gateway-line">
-            {status.data.running ? (
-              status.data.paused ? (
-                <Pill tone="warn">Paused</Pill>
-              ) : (
-                <Pill tone="ok">Running</Pill>
-              )
+            {status.data.state === 'running' ? (
+              <Pill tone="ok">Running</Pill>
+            ) : status.data.state === 'paused' ? (
+              <Pill tone="warn">Paused</Pill>
             ) : (
               <Pill tone="err">Stopped</Pill>
             )}
             <span className="muted small">
-              {status.data.sessions} active session{status.data.sessions === 1 ? '' : 's'} · port{' '}
-              {status.data.port}
+              {status.data.sessions === null
+                ? ''
+                : `${status.data.sessions} active session${status.data.sessions === 1 ? '' : 's'} · `}
+              port {status.data.port}
             </span>
             <label className="toggle-label push-right">
               <Toggle
-                checked={status.data.paused}
-                disabled={pause.isPending || !status.data.running}
+                checked={status.data.state === 'paused'}
+                disabled={pause.isPending || status.data.state === 'stopped'}
                 onCheckedChange={(paused) => pause.mutate({ paused })}
               />
               <span>Pause all tool calls</span>
@@ -273,6 +283,9 @@ function TokensSection() {
   const id = useId();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<string | null>(null);
+  const notify = useToast();
+  // "Create token" is disabled while it works, so it cannot take focus back: the name field does.
+  const nameField = () => document.getElementById(`${id}-name`);
   const form = useForm<z.input<typeof TokenNameSchema>, unknown, z.output<typeof TokenNameSchema>>({
     resolver: zodResolver(TokenNameSchema),
     defaultValues: { name: '' },
@@ -286,8 +299,9 @@ function TokensSection() {
     onError: (error) => form.setError('name', { type: 'server', message: error.message }),
   });
   const revoke = useMutationCommand('tokens.revoke', {
-    onSuccess: () => {
+    onSuccess: (_done, input) => {
       setRevoking(null);
+      notify(`Revoked “${input.name}”: clients using it are refused from now on.`);
       void client.invalidateQueries({ queryKey: ['tokens.list'] });
     },
   });
@@ -364,6 +378,7 @@ function TokensSection() {
         onOpenChange={(open) => (open ? undefined : setCreated(null))}
         title={`Token “${created?.name ?? ''}” created`}
         description="Copy it now: this is the only time it is shown. Only a hash is kept."
+        returnFocus={nameField}
       >
         <div className="token-once">
           <code className="url-box" aria-label="The new token">
@@ -384,6 +399,7 @@ function TokensSection() {
         body="Clients using this token are refused at once."
         confirmLabel={revoke.isPending ? 'Revoking…' : 'Revoke token'}
         busy={revoke.isPending}
+        returnFocus={nameField}
         onConfirm={() => revoking && revoke.mutate({ name: revoking })}
       />
       <ErrorBanner error={revoke.error} title="The token was not revoked" />
@@ -509,7 +525,9 @@ function DataSection({
             </button>
             <span role="status" className="small">
               {importer.data
-                ? `Imported ${importer.data.imported.length}: ${importer.data.imported.join(', ') || 'nothing new'}.`
+                ? importer.data.imported.length
+                  ? `Imported ${importer.data.imported.length} server${importer.data.imported.length === 1 ? '' : 's'}: ${importer.data.imported.join(', ')}.`
+                  : 'Nothing new to import: every server in the file is already here.'
                 : ''}
             </span>
           </div>

@@ -20,7 +20,7 @@ describe('server form model', () => {
     const values = {
       ...emptyServerForm(),
       env: [{ key: 'API_KEY', value: '${TOKEN}' }],
-      envVars: [{ name: '1bad', description: '', required: true, secret: true, default: '' }],
+      envVars: [{ name: '1bad', description: '', required: true, secret: true, default: '', value: '' }],
     };
     expect(mapIssue({ path: ['prefix'], message: 'x' }, values)).toEqual({ field: 'prefix', message: 'x' });
     expect(mapIssue({ path: ['args', 1], message: 'bad' }, values)).toEqual({

@@ -9,11 +9,20 @@ function jsonResponse(body: unknown, status = 200): Response {
 
 class FakeEventSource {
   static last: FakeEventSource | null = null;
+  static created = 0;
   readonly listeners = new Map<string, ((event: Event) => void)[]>();
   readonly url: string;
+  /** 0 connecting, 1 open, 2 closed (the browser gave up). */
+  readyState = 0;
+  closed = false;
   constructor(url: string) {
     this.url = url;
     FakeEventSource.last = this;
+    FakeEventSource.created += 1;
+  }
+  close(): void {
+    this.closed = true;
+    this.readyState = 2;
   }
   addEventListener(type: string, listener: (event: Event) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
@@ -101,6 +110,90 @@ describe('web bridge (the /ui/api protocol)', () => {
     source?.dispatch('error');
     source?.dispatch('open');
     expect(onReconnect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('web bridge: knowing when the hub is gone', () => {
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('says "lost" the moment the event stream drops, and "connected" when it is back', () => {
+    const bridge = createWebBridge({
+      token: 't',
+      fetch: vi.fn(),
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const states: string[] = [];
+    bridge.onConnection?.((state) => states.push(state));
+    const source = FakeEventSource.last;
+    source?.dispatch('open');
+    expect(bridge.connection?.()).toBe('connected');
+    source?.dispatch('error'); // readyState 0: the browser retries by itself
+    expect(bridge.connection?.()).toBe('lost');
+    source?.dispatch('open');
+    expect(states).toEqual(['lost', 'connected']);
+  });
+
+  it('says "ended" when the hub answers again but refuses the page (a restart made a new token)', async () => {
+    const fetch = vi.fn(async () =>
+      jsonResponse({ ok: false, error: { code: 'UNAUTHORIZED', message: 'x' } }, 401),
+    );
+    const bridge = createWebBridge({
+      token: 'old',
+      fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const states: string[] = [];
+    bridge.onConnection?.((state) => states.push(state));
+    const source = FakeEventSource.last;
+    source?.dispatch('error');
+    if (source) source.readyState = 2; // the retry got 401: the browser closes the stream for good
+    source?.dispatch('error');
+    await flush();
+    expect(fetch).toHaveBeenCalledWith('/ui/api/app.info', expect.objectContaining({ method: 'POST' }));
+    expect(states).toEqual(['lost', 'ended']);
+    expect(bridge.connection?.()).toBe('ended');
+  });
+
+  it('keeps trying after the browser gave up on a hub that is still away', async () => {
+    vi.useFakeTimers();
+    try {
+      const bridge = createWebBridge({
+        token: 't',
+        fetch: async () => Promise.reject(new TypeError('Failed to fetch')),
+        EventSource: FakeEventSource as unknown as typeof EventSource,
+        retryMs: 1000,
+      });
+      const seen: unknown[] = [];
+      bridge.on('servers.changed', (payload) => seen.push(payload));
+      const first = FakeEventSource.last;
+      if (first) first.readyState = 2;
+      first?.dispatch('error');
+      await vi.advanceTimersByTimeAsync(1100);
+      const second = FakeEventSource.last;
+      expect(second).not.toBe(first);
+      expect(first?.closed).toBe(true);
+      expect(bridge.connection?.()).toBe('lost');
+      const onReconnect = vi.fn();
+      bridge.onReconnect?.(onReconnect);
+      // Listeners are attached to the new stream too, and the app hears that events were missed.
+      second?.dispatch('open');
+      expect(onReconnect).toHaveBeenCalledTimes(1);
+      second?.dispatch('servers.changed', '{}');
+      expect(seen).toEqual([{}]);
+      expect(bridge.connection?.()).toBe('connected');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a command the hub refuses with 401 ends the page too', async () => {
+    const bridge = createWebBridge({
+      token: 'old',
+      fetch: async () => jsonResponse({ ok: false, error: { code: 'UNAUTHORIZED', message: 'x' } }, 401),
+      EventSource: undefined,
+    });
+    await bridge.invoke('servers.list', {});
+    expect(bridge.connection?.()).toBe('ended');
   });
 });
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './setup.ts';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { VariableState } from '../../../preload/contract/index.ts';
 import { EnvVarsForm } from '../../../renderer/components/env-vars-form.tsx';
@@ -70,11 +70,43 @@ describe('EnvVarsForm', () => {
     expect(bridge.callsOf('variables.set')).toEqual([]);
   });
 
-  it('removes a stored value on request', async () => {
+  it('removes a stored value only after asking (a secret cannot be brought back)', async () => {
     const { user, bridge } = setup();
     await user.click(screen.getByRole('button', { name: 'Remove the value of DB_PASSWORD' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove the value of DB_PASSWORD?' });
+    expect(dialog).toHaveTextContent(/cannot be shown or brought back/);
+    expect(bridge.callsOf('variables.unset')).toEqual([]);
+    await user.click(within(dialog).getByRole('button', { name: 'Remove value' }));
     await waitFor(() =>
       expect(bridge.callsOf('variables.unset')).toEqual([{ prefix: 'svc', name: 'DB_PASSWORD' }]),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('Cancel keeps the value', async () => {
+    const { user, bridge } = setup();
+    await user.click(screen.getByRole('button', { name: 'Remove the value of DB_PASSWORD' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(bridge.callsOf('variables.unset')).toEqual([]);
+  });
+
+  it('shows the value of a plain variable after it was saved, and says the server restarts', async () => {
+    const plain: VariableState[] = [
+      { name: 'REGION', required: false, secret: false, isSet: true, hasDefault: true, value: 'eu-west-1' },
+    ];
+    const state = emptyState();
+    state.servers = [makeServer('svc', { detail: { variables: structuredClone(plain) } })];
+    const { user } = renderWithBridge(
+      <EnvVarsForm prefix="svc" serverName="Service" variables={plain} />,
+      createFakeBridge({ state }),
+    );
+    expect(screen.getByText('eu-west-1')).toBeInTheDocument();
+    await user.type(screen.getByLabelText(/^REGION/), 'us-east-2');
+    await user.click(screen.getByRole('button', { name: 'Save values' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('Saved REGION. Service restarts to use it.'),
     );
   });
 });

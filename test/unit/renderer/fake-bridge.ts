@@ -50,6 +50,11 @@ export interface FakeBridge extends SwitchboardBridge {
   /** Replaces the behaviour of one command: return a value, or throw `fail(...)`, or return a Result. */
   handle<N extends CommandName>(name: N, handler: Handler<N>): void;
   listenerCount(event: EventName): number;
+  /** Whether the window hears from the hub (renderer/api.ts ConnectionState), as the web bridge reports it. */
+  connection(): 'connected' | 'lost' | 'ended';
+  onConnection(listener: (state: 'connected' | 'lost' | 'ended') => void): () => void;
+  /** Changes the connection state, as a dropped or refused event stream would. */
+  setConnection(state: 'connected' | 'lost' | 'ended'): void;
 }
 
 /** Thrown inside a handler to answer `{ ok: false, error }`. */
@@ -84,6 +89,13 @@ export function health(
   };
 }
 
+/** A stable fake server id per prefix. */
+const fakeIds = new Map<string, number>();
+function fakeIdOf(prefix: string): number {
+  if (!fakeIds.has(prefix)) fakeIds.set(prefix, fakeIds.size + 1);
+  return fakeIds.get(prefix) as number;
+}
+
 /** A server detail with sensible defaults; pass what the test cares about. */
 export function makeServer(
   prefix: string,
@@ -92,6 +104,7 @@ export function makeServer(
   const { detail, ...summary } = extra;
   return {
     summary: {
+      id: fakeIdOf(prefix),
       prefix,
       name: prefix,
       transport: 'stdio',
@@ -134,7 +147,13 @@ export function emptyState(): FakeState {
     tokens: [],
     clients: [],
     catalog: [],
-    gateway: { running: true, paused: false, url: 'http://127.0.0.1:17517/mcp', port: 17517, sessions: 0 },
+    gateway: {
+      state: 'running',
+      url: 'http://127.0.0.1:17517/mcp',
+      port: 17517,
+      configuredPort: 17517,
+      sessions: 0,
+    },
     logs: {},
     history: {},
     mode: 'desktop',
@@ -487,10 +506,10 @@ export function demoState(): FakeState {
     },
   ];
   state.gateway = {
-    running: true,
-    paused: false,
+    state: 'running',
     url: 'http://127.0.0.1:17517/mcp',
     port: 17517,
+    configuredPort: 17517,
     sessions: 3,
   };
   state.logs = {
@@ -523,6 +542,8 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
   const calls: { name: CommandName; input: unknown }[] = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const overrides = new Map<CommandName, Handler<CommandName>>();
+  let connection: 'connected' | 'lost' | 'ended' = 'connected';
+  const connectionListeners = new Set<(state: 'connected' | 'lost' | 'ended') => void>();
 
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     for (const listener of listeners.get(event) ?? []) listener(payload);
@@ -622,6 +643,7 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
       server.tools = server.tools.map((t) => (t.name === tool ? { ...t, enabled } : t));
       return { done: true as const };
     },
+    'tools.cancel': () => ({ cancelled: false }),
     'tools.call': ({ arguments: args }) => ({
       isError: false,
       content: [{ type: 'text', text: `Called with ${JSON.stringify(args)}` }],
@@ -749,7 +771,7 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     'transfer.import': () => ({ imported: [] }),
     'gateway.status': () => state.gateway,
     'gateway.setPaused': ({ paused }) => {
-      state.gateway = { ...state.gateway, paused };
+      state.gateway = { ...state.gateway, state: paused ? 'paused' : 'running' };
       return state.gateway;
     },
   };
@@ -764,6 +786,17 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
       overrides.set(name, handler as Handler<CommandName>);
     },
     listenerCount: (event) => listeners.get(event)?.size ?? 0,
+    connection: () => connection,
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => {
+        connectionListeners.delete(listener);
+      };
+    },
+    setConnection(state) {
+      connection = state;
+      for (const listener of connectionListeners) listener(state);
+    },
     async invoke<N extends CommandName>(name: N, input: CommandInput<N>): Promise<Result<CommandOutput<N>>> {
       calls.push({ name, input });
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
@@ -810,7 +843,10 @@ function isResult(value: unknown): boolean {
   );
 }
 
-/** A small stand-in for main's snippet parser: `{ mcpServers: { name: {command|url…} } }` or the inner map. */
+/**
+ * A small stand-in for main's snippet parser: `{ mcpServers: { name: {command|url…} } }` or the inner map.
+ * Like main, it never returns a secret value: each definition's env values are "held" under a fake handle.
+ */
 function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
   let json: unknown;
   try {
@@ -823,6 +859,7 @@ function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
   const definitions: Record<string, unknown>[] = [];
   const secretNames: string[] = [];
   const skipped: string[] = [];
+  const held: CommandOutput<'servers.parseSnippet'>['held'] = [];
   for (const [name, entry] of Object.entries(map)) {
     const prefix = name
       .toLowerCase()
@@ -832,6 +869,9 @@ function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
       const env = (entry.env ?? {}) as Record<string, string>;
       const names = Object.keys(env);
       secretNames.push(...names);
+      held.push(
+        names.length ? { handle: `held-${prefix}-0123456789abcdef`, names, expiresAt: NOW + 600_000 } : null,
+      );
       definitions.push({
         transport: 'stdio',
         prefix,
@@ -846,10 +886,11 @@ function parseSnippet(text: string): CommandOutput<'servers.parseSnippet'> {
           : {}),
       });
     } else if (typeof entry.url === 'string') {
+      held.push(null);
       definitions.push({ transport: entry.type === 'sse' ? 'sse' : 'http', prefix, name, url: entry.url });
     } else {
       skipped.push(`${name}: neither a command nor a url`);
     }
   }
-  return { definitions, secretNames, skipped };
+  return { definitions, secretNames, skipped, renamed: [], held };
 }

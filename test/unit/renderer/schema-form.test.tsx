@@ -62,6 +62,13 @@ describe('buildFields / toArguments', () => {
 });
 
 describe('SchemaForm', () => {
+  it('names number fields by their label alone and says the type as a description (not "anumber")', () => {
+    render(<SchemaForm schema={schema} onSubmit={() => {}} />);
+    expect(screen.getByRole('spinbutton', { name: 'limit' })).toHaveAccessibleDescription(/whole number/);
+    expect(screen.getByRole('spinbutton', { name: 'ratio' })).toHaveAccessibleDescription(/number/);
+    expect(screen.getByRole('group', { name: 'tags' })).toHaveAccessibleDescription(/list of strings/);
+  });
+
   it('generates a labelled field per property with required markers', () => {
     render(<SchemaForm schema={schema} onSubmit={() => {}} />);
     expect(screen.getByLabelText(/^query/)).toHaveAttribute('aria-required', 'true');
