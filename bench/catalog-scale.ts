@@ -80,6 +80,8 @@ export interface CatalogScaleResult extends Omit<CatalogListResult, 'build' | 'r
   coldStartListeningMs: number;
   coldStartHealthyMs: number;
   idleRssMiB: number | undefined;
+  /** spawn → exit of `node -e ""` (the floor of any start), median, interleaved with the cold starts. */
+  emptyNodeMs: number;
 }
 
 /** A build as the catalog measurements need it. */
@@ -159,7 +161,7 @@ export async function seededDataDir(servers: number, toolsPerServer: number): Pr
     const tools = manyTools(toolsPerServer).map((t) => t.tool);
     const now = Date.now();
     for (const server of registry.servers.list()) {
-      catalog.save(server.prefix, {
+      catalog.save(server.id, {
         capabilities: { tools: { listChanged: true }, logging: {} },
         serverInfo: { name: 'many-tools', version: '1.0.0' },
         tools,
@@ -226,6 +228,14 @@ async function coldStart(
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** Spawn → exit of Node with an empty script: the floor under every cold start. */
+async function emptyNodeRun(): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', ''], { cwd: ROOT, env: e2eEnv(), stdio: 'ignore' });
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return performance.now() - t0;
 }
 
 /** Spawn → exit of `switchboard --help`. */
@@ -328,7 +338,9 @@ export async function measureCatalogScale(options: {
       options.startBuilds.map((b) => [b.name, [] as Awaited<ReturnType<typeof coldStart>>[]]),
     );
     const helps = new Map(options.startBuilds.map((b) => [b.name, [] as number[]]));
+    const empties: number[] = [];
     for (let i = 0; i < options.coldStarts; i++) {
+      empties.push(await emptyNodeRun());
       for (const build of options.startBuilds) {
         starts.get(build.name)!.push(await coldStart(data, build.entry, build.env));
         helps.get(build.name)!.push(await helpRun(build.entry, build.env));
@@ -361,6 +373,7 @@ export async function measureCatalogScale(options: {
       coldStartListeningMs: start.listeningMs,
       coldStartHealthyMs: start.healthyMs,
       idleRssMiB: start.idleRssMiB,
+      emptyNodeMs: median(empties),
       lists,
       coldStarts,
     };

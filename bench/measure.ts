@@ -71,9 +71,8 @@ export async function runCell(
     p99Ms: quantile(latencies, 0.99),
     callsPerSecond: (latencies.length / wallMs) * 1000,
     wallMs,
-    ...(gatewayCpuMs !== undefined && latencies.length > 0
-      ? { gatewayCpuMsPerCall: gatewayCpuMs / latencies.length }
-      : {}),
+    gatewayCpuMsPerCall:
+      gatewayCpuMs !== undefined && latencies.length > 0 ? gatewayCpuMs / latencies.length : undefined,
   };
 }
 

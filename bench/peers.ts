@@ -9,7 +9,11 @@ import path from 'node:path';
  * SWITCHBOARD_BENCH_PEERS_DIR picks another one.
  */
 
-export const PEER_PACKAGES = { supergateway: 'supergateway@4', 'mcp-hub': 'mcp-hub@4' } as const;
+export const PEER_PACKAGES = {
+  supergateway: 'supergateway@4',
+  'mcp-hub': 'mcp-hub@4',
+  'mcp-proxy': 'mcp-proxy@6',
+} as const;
 export type PeerName = keyof typeof PEER_PACKAGES;
 
 export interface InstalledPeers {
@@ -60,7 +64,8 @@ export async function ensurePeers(log: (line: string) => void, timeoutMs = 300_0
       '--no-audit',
       '--no-fund',
       '--no-save',
-      ...missing.map((n) => PEER_PACKAGES[n]),
+      // All of them, not only the missing ones: `npm install --no-save` prunes what it was not asked for.
+      ...Object.values(PEER_PACKAGES),
     ];
     installError = await new Promise<string | undefined>((resolve) => {
       const child = spawn(npm.command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,20 +10,28 @@ import { ensurePeers, peersDir } from './peers.ts';
 import type { BenchResults } from './report.ts';
 import { BUNDLE, CURRENT, evaluateTargets, renderMarkdown } from './report.ts';
 import type { Target } from './targets.ts';
-import { directHttp, directStdio, mcpHub, supergateway, switchboard } from './targets.ts';
+import { directHttp, directStdio, mcpHub, mcpProxy, supergateway, switchboard } from './targets.ts';
+import { formatProfileSummary } from './cpu-profile.ts';
+import { profileServe } from './profile-serve.ts';
+import { measureFirstCall, measureRunningMemory } from './user-facing.ts';
+import { runToolSearchBench } from './tool-search.ts';
 
 /**
- * `npm run bench` — Switchboard side by side with direct stdio, direct Streamable HTTP, supergateway and mcp-hub,
- * all in front of the same fixture echo server, plus the catalog-scale numbers. NOT a test: it prints a markdown
- * table and writes docs/benchmarks.md.
+ * `npm run bench` — Switchboard side by side with direct stdio, direct Streamable HTTP, supergateway, mcp-hub and
+ * mcp-proxy, all in front of the same fixture echo server, with SDK v2 and SDK 1.x clients and stdio and
+ * Streamable HTTP upstreams; the first call to a stopped stdio server next to a direct spawn + initialize; the
+ * memory of serve with servers running; cold start next to an empty Node; a CPU profile summary of serve under
+ * load; and the catalog-scale numbers. NOT a test: it prints a markdown table and writes docs/benchmarks.md.
  *
- *   node bench/run.ts [--quick] [--no-peers | --peers] [--baseline REF] [--out FILE] [--json FILE]
+ *   node bench/run.ts [--quick] [--no-peers | --peers] [--baseline REF | --baseline-dir DIR] [--out FILE] [--json FILE]
  *
  * --quick         a smoke run: few calls per cell, one cold start, peers only with --peers; writes no file
  *                 unless --out
  * --no-peers      skip supergateway and mcp-hub (they are npm-installed into a temporary folder otherwise)
  * --baseline REF  also measure the Switchboard of git revision REF (e.g. HEAD: the last commit, without the
  *                 working tree's changes) in the same run, for a before/after side by side
+ * --baseline-dir DIR  the same with a copy of main/, preload/ and package.json in DIR (a snapshot of a working
+ *                 tree, which may hold uncommitted work); --baseline-label names it in the tables
  * --out FILE      where the markdown goes (default docs/benchmarks.md in full mode)
  * --json FILE     also write the raw results as JSON
  *
@@ -41,6 +49,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     json: { type: 'string' },
     baseline: { type: 'string' },
+    'baseline-dir': { type: 'string' },
+    'baseline-label': { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -87,7 +97,7 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
     return;
   }
   try {
-    const call = () => target.client.callTool({ name: target.tool, arguments: { text: 'bench' } });
+    const call = () => target.call();
     const first = await call();
     if ((first as { isError?: boolean }).isError) throw new Error(`${target.tool} answered isError`);
     for (let i = 0; i < budget.warmup; i++) await call();
@@ -98,7 +108,7 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
         concurrency,
         maxCalls: budget.maxCallsPerCell,
         maxMs: budget.maxMsPerCell,
-        ...(target.gatewayPid === undefined ? {} : { gatewayPid: target.gatewayPid }),
+        gatewayPid: target.gatewayPid,
       });
       log(
         `${target.name} c=${concurrency}: p50 ${cell.p50Ms.toFixed(2)} ms, p99 ${cell.p99Ms.toFixed(2)} ms, ` +
@@ -127,6 +137,11 @@ if (values.baseline !== undefined) {
   baseline = prepareBaseline(values.baseline);
   results.baseline = { ref: baseline.ref, commit: baseline.commit };
   log(`baseline: ${baseline.ref} (${baseline.commit}) from ${path.dirname(path.dirname(baseline.entry))}`);
+} else if (values['baseline-dir'] !== undefined) {
+  const dir = path.resolve(values['baseline-dir']);
+  const label = values['baseline-label'] ?? path.basename(dir);
+  baseline = { ref: dir, commit: label, entry: path.join(dir, 'main/cli.ts'), cleanup: () => {} };
+  results.baseline = { ref: dir, commit: label, description: `a copy of the sources in ${dir}` };
 }
 const builds = [
   { name: CURRENT, entry: SOURCE_CLI, label: 'sources' },
@@ -138,8 +153,15 @@ const builds = [
 const compileCache = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-compile-cache-'));
 try {
   await measure('direct stdio', directStdio);
-  await measure('direct Streamable HTTP', directHttp);
-  for (const build of builds) await measure(build.name, () => switchboard(build));
+  await measure('direct Streamable HTTP (SDK v2)', () => directHttp('v2'));
+  await measure('direct Streamable HTTP (SDK 1.x)', () => directHttp('1.x'));
+  // Variant by variant, each build in turn: before and after meet the same load as nearly as one run allows.
+  for (const build of builds)
+    await measure(`${build.name} (SDK v2)`, () => switchboard(build, { sdk: 'v2' }));
+  for (const build of builds)
+    await measure(`${build.name} (SDK 1.x)`, () => switchboard(build, { sdk: '1.x' }));
+  for (const build of builds)
+    await measure(`${build.name} (HTTP upstream)`, () => switchboard(build, { sdk: 'v2', upstream: 'http' }));
   if (withPeers) {
     const installed = await ensurePeers(log);
     for (const [name, peer] of Object.entries(installed.peers)) {
@@ -148,13 +170,46 @@ try {
         continue;
       }
       if (name === 'supergateway') await measure(name, () => supergateway(peer.entry, peer.version));
+      else if (name === 'mcp-proxy') await measure(name, () => mcpProxy(peer.entry, peer.version));
       else await measure(name, () => mcpHub(peer.entry, peer.version, peersDir()));
     }
   } else {
     results.skipped.push({
-      name: 'supergateway, mcp-hub',
+      name: 'supergateway, mcp-hub, mcp-proxy',
       reason: 'peers skipped (--no-peers, or --quick without --peers)',
     });
+  }
+
+  results.firstCalls = [];
+  results.runningMemory = [];
+  results.profiles = [];
+  for (const build of builds) {
+    log(`${build.name}: first call to a stopped stdio server`);
+    try {
+      results.firstCalls.push(await measureFirstCall(build, quick ? 2 : 5));
+    } catch (error) {
+      log(`${build.name}: first call failed: ${String(error)}`);
+    }
+    log(`${build.name}: memory with 10 servers running`);
+    try {
+      results.runningMemory.push(await measureRunningMemory(build, 10));
+    } catch (error) {
+      log(`${build.name}: memory run failed: ${String(error)}`);
+    }
+  }
+  for (const build of builds) {
+    log(`${build.name}: CPU profile under load`);
+    try {
+      const profile = await profileServe(build, {
+        callsPerCell: quick ? 200 : 1500,
+        concurrencies: budget.concurrencies,
+        log,
+      });
+      results.profiles.push(profile);
+      if (profile.summary) for (const line of formatProfileSummary(build.name, profile.summary)) log(line);
+    } catch (error) {
+      log(`${build.name}: profile failed: ${String(error)}`);
+    }
   }
 
   log('catalog scale: 50 servers × 20 tools');
@@ -173,6 +228,7 @@ try {
     ],
     log,
   });
+  (await (await import('./guard-cost.ts')).measureGuardCost({ quick, log })).lines.forEach((l) => log(l));
 } finally {
   baseline?.cleanup();
   fs.rmSync(compileCache, { recursive: true, force: true });
@@ -182,7 +238,8 @@ results.environment.loadAverage.end = os.loadavg()[0]!;
 
 // Formatted like every other file in the repository, so `npm run lint` (prettier --check) stays green.
 const prettier = await import('prettier');
-const markdown = await prettier.format(renderMarkdown(results), {
+const toolSearch = await runToolSearchBench({ quick, log }); // issue 13: bench/tool-search.ts
+const markdown = await prettier.format(renderMarkdown(results) + '\n' + toolSearch, {
   ...((await prettier.resolveConfig(path.join(ROOT, 'docs/benchmarks.md'))) ?? {}),
   parser: 'markdown',
 });

@@ -5,12 +5,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as StreamableHTTPClientTransport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { FIXTURES, startHttpFixture } from '../test/fixtures/servers/fixtures.ts';
 import type { DataDir } from '../test/integration/e2e/serve-harness.ts';
+import { prepareDataDirWith } from './data-dir.ts';
 import {
   e2eEnv,
   freePort,
-  prepareDataDir,
+  httpServer,
   stdioServer,
   waitFor,
   waitForTools,
@@ -26,7 +29,8 @@ export interface Target {
   name: string;
   /** How the client reaches the echo server. */
   path: string;
-  client: Client;
+  /** One tools/call of the echo tool (through whichever SDK the target's client is). */
+  call(): Promise<{ isError?: boolean }>;
   tool: string;
   /** The gateway process, when there is one between client and server. */
   gatewayPid?: number;
@@ -47,28 +51,63 @@ export async function directStdio(): Promise<Target> {
   );
   return {
     name: 'direct stdio',
-    path: 'SDK client → echo (stdio)',
-    client,
+    path: 'SDK v2 client → echo (stdio)',
+    call: () =>
+      client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
     tool: 'echo',
     close: () => client.close(),
   };
 }
 
-/** SDK client → echo over Streamable HTTP (the floor for an HTTP hop). */
-export async function directHttp(): Promise<Target> {
-  const fixture = await startHttpFixture(ECHO, '--http', 30 * 60_000);
-  const client = newClient('direct-http');
-  await client.connect(new StreamableHTTPClientTransport(new URL(fixture.url)));
+/** Which SDK the benchmark client is: v2 (this project's), or 1.x (what most desktop clients embed). */
+export type ClientSdk = 'v2' | '1.x';
+
+/** A connected Streamable HTTP client of either SDK (session era), reduced to one call and a close. */
+export async function httpClient(
+  sdk: ClientSdk,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ call(tool: string): Promise<{ isError?: boolean }>; close(): Promise<void> }> {
+  if (sdk === '1.x') {
+    const client = new Client1({ name: 'bench-sdk1', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport1(new URL(url), { requestInit: { headers } }));
+    return {
+      call: (tool) =>
+        client.callTool({ name: tool, arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
+      close: () => client.close(),
+    };
+  }
+  const client = new Client(
+    { name: 'bench-sdk2', version: '1.0.0' },
+    { capabilities: {}, versionNegotiation: { mode: 'legacy' } },
+  );
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   return {
-    name: 'direct Streamable HTTP',
-    path: 'SDK client → echo (Streamable HTTP)',
-    client,
-    tool: 'echo',
-    close: async () => {
-      await client.close();
-      await fixture.close();
-    },
+    call: (tool) =>
+      client.callTool({ name: tool, arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
+    close: () => client.close(),
   };
+}
+
+/** SDK client → echo over Streamable HTTP (the floor for an HTTP hop). */
+export async function directHttp(sdk: ClientSdk = 'v2'): Promise<Target> {
+  const fixture = await startHttpFixture(ECHO, '--http', 30 * 60_000);
+  try {
+    const client = await httpClient(sdk, fixture.url);
+    return {
+      name: `direct Streamable HTTP (SDK ${sdk})`,
+      path: `SDK ${sdk} client → echo (Streamable HTTP)`,
+      call: () => client.call('echo'),
+      tool: 'echo',
+      close: async () => {
+        await client.close();
+        await fixture.close();
+      },
+    };
+  } catch (error) {
+    await fixture.close();
+    throw error;
+  }
 }
 
 /** Which Switchboard build a target runs (see builds.ts): its CLI entry and how the table names it. */
@@ -85,8 +124,16 @@ export interface SwitchboardBuild {
 export async function startServeAt(
   entry: string,
   data: DataDir,
-): Promise<{ pid: number; url: string; connect(): Promise<Client>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [entry, '--data-dir', data.dir, 'serve', '--port', '0'], {
+  options: { nodeArgs?: string[] } = {},
+): Promise<{
+  pid: number;
+  url: string;
+  connect(): Promise<Client>;
+  connectWith(sdk: ClientSdk): ReturnType<typeof httpClient>;
+  stop(): Promise<void>;
+}> {
+  const args = [...(options.nodeArgs ?? []), entry, '--data-dir', data.dir, 'serve', '--port', '0'];
+  const child = spawn(process.execPath, args, {
     cwd: path.dirname(path.dirname(entry)),
     env: e2eEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -104,7 +151,7 @@ export async function startServeAt(
       return [];
     }
   };
-  const clients: Client[] = [];
+  const clients: { close(): Promise<void> }[] = [];
   const stop = async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     const groups = upstreamGroups();
@@ -148,6 +195,11 @@ export async function startServeAt(
         clients.push(client);
         return client;
       },
+      async connectWith(sdk) {
+        const client = await httpClient(sdk, url, { authorization: `Bearer ${data.token}` });
+        clients.push(client);
+        return client;
+      },
       stop,
     };
   } catch (error) {
@@ -157,32 +209,53 @@ export async function startServeAt(
 }
 
 /** SDK client → `switchboard serve` (Streamable HTTP, bearer token) → echo (stdio), from one build. */
-export async function switchboard(build: SwitchboardBuild): Promise<Target> {
-  const data = await prepareDataDir([stdioServer('echo', ECHO, { keepRunning: true })], 'bench');
+export async function switchboard(
+  build: SwitchboardBuild,
+  options: { nodeArgs?: string[]; sdk?: ClientSdk; upstream?: 'stdio' | 'http' } = {},
+): Promise<Target> {
+  const sdk = options.sdk ?? 'v2';
+  const fixture =
+    options.upstream === 'http' ? await startHttpFixture(ECHO, '--http', 30 * 60_000) : undefined;
+  let data: DataDir;
+  try {
+    data = await prepareDataDirWith(
+      build.entry,
+      [fixture ? httpServer('echo', fixture.url) : stdioServer('echo', ECHO, { keepRunning: true })],
+      'bench',
+    );
+  } catch (error) {
+    await fixture?.close();
+    throw error;
+  }
+  const cleanup = async () => {
+    data.cleanup();
+    await fixture?.close();
+  };
   let serve;
   try {
-    serve = await startServeAt(build.entry, data);
+    serve = await startServeAt(build.entry, data, options);
   } catch (error) {
-    data.cleanup();
+    await cleanup();
     throw error;
   }
   try {
-    const client = await serve.connect();
-    await waitForTools(client, ['echo__echo']);
+    await waitForTools(await serve.connect(), ['echo__echo']);
+    const client = await serve.connectWith(sdk);
+    const upstream = fixture ? 'Streamable HTTP' : 'stdio';
     return {
-      name: build.name,
-      path: `SDK client → switchboard serve, ${build.label} (Streamable HTTP) → echo (stdio)`,
-      client,
+      name: `${build.name} (SDK ${sdk}${fixture ? ', HTTP upstream' : ''})`,
+      path: `SDK ${sdk} client → switchboard serve, ${build.label} (Streamable HTTP) → echo (${upstream})`,
+      call: () => client.call('echo__echo'),
       tool: 'echo__echo',
       gatewayPid: serve.pid,
       close: async () => {
         await serve.stop();
-        data.cleanup();
+        await cleanup();
       },
     };
   } catch (error) {
     await serve.stop();
-    data.cleanup();
+    await cleanup();
     throw error;
   }
 }
@@ -258,8 +331,9 @@ export async function supergateway(entry: string, version: string): Promise<Targ
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
     return {
       name: `supergateway ${version}`,
-      path: 'SDK client → supergateway --stateful (Streamable HTTP) → echo (stdio)',
-      client,
+      path: 'SDK v2 client → supergateway --stateful (Streamable HTTP) → echo (stdio)',
+      call: () =>
+        client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
       tool: 'echo',
       gatewayPid: peer.child.pid!,
       close: async () => {
@@ -309,14 +383,43 @@ export async function mcpHub(entry: string, version: string, workDir: string): P
     await client.connect(new SSEClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
     return {
       name: `mcp-hub ${version}`,
-      path: 'SDK client → mcp-hub unified endpoint (HTTP+SSE) → echo (stdio)',
-      client,
+      path: 'SDK v2 client → mcp-hub unified endpoint (HTTP+SSE) → echo (stdio)',
+      call: () =>
+        client.callTool({ name: 'echo__echo', arguments: { text: 'bench' } }) as Promise<{
+          isError?: boolean;
+        }>,
       tool: 'echo__echo',
       gatewayPid: peer.child.pid!,
       close: async () => {
         await client.close().catch(() => {});
         await peer.stop();
         fs.rmSync(home, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+}
+
+/** SDK client → mcp-proxy (stdio → Streamable HTTP, /mcp) → echo (stdio). */
+export async function mcpProxy(entry: string, version: string): Promise<Target> {
+  const port = await freePort();
+  const peer = spawnPeer(entry, ['--port', String(port), '--', process.execPath, ECHO], process.env);
+  try {
+    await waitFor('mcp-proxy to listen', () => portOpen(port), 20_000, 50);
+    const client = newClient('mcp-proxy');
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    return {
+      name: `mcp-proxy ${version}`,
+      path: 'SDK v2 client → mcp-proxy (Streamable HTTP) → echo (stdio)',
+      call: () =>
+        client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
+      tool: 'echo',
+      gatewayPid: peer.child.pid!,
+      close: async () => {
+        await client.close().catch(() => {});
+        await peer.stop();
       },
     };
   } catch (error) {
