@@ -104,6 +104,8 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
       configFile: path.join(ROOT, 'vite.config.ts'),
       root: path.join(ROOT, 'renderer'),
       logLevel: 'warn',
+      // --outdir moves the renderer too (vite.config.ts alone would always write to out/renderer).
+      build: { outDir: path.join(outDir, 'renderer') },
     });
   }
   return { outDir, files: [...files] };
