@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLineRing, createLineSplitter } from '../../../main/upstream/line-buffer.ts';
 
 describe('createLineSplitter', () => {
@@ -26,6 +26,27 @@ describe('createLineSplitter', () => {
     s.push('partial');
     expect(s.end()).toEqual(['partial']);
     expect(s.end()).toEqual([]);
+  });
+
+  // Issue 12.10: joining the pending bytes at every chunk made a long line quadratic (16 MiB: seconds of CPU).
+  it('copies a long line a bounded number of times, however many chunks it comes in', () => {
+    const chunk = Buffer.alloc(4096, 'x');
+    const chunks = 1024; // a 4 MiB line in 4 KiB chunks
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const s = createLineSplitter();
+      for (let i = 0; i < chunks; i++) expect(s.push(chunk)).toEqual([]);
+      const [line] = s.push('\n');
+      expect(line).toHaveLength(chunk.length * chunks);
+      const copied = concat.mock.calls.reduce(
+        (sum, [list]) => sum + (list as Buffer[]).reduce((n, b) => n + b.length, 0),
+        0,
+      );
+      // Once, when the newline came: not once per chunk (which would be ~512 times the line).
+      expect(copied).toBeLessThanOrEqual(2 * chunk.length * chunks);
+    } finally {
+      concat.mockRestore();
+    }
   });
 
   it('cuts runaway lines into bounded pieces', () => {
