@@ -59,12 +59,24 @@ export function statusRowsFromHistory(
   servers: readonly ReportedServer[],
   latest: ReadonlyMap<number, HealthRecord>,
   now: number,
+  options: { hubRunning?: boolean } = {},
 ): StatusRow[] {
   return sortRows(
     servers.map((server) => {
       const last = latest.get(server.id);
-      if (!last)
-        return row(server.prefix, server.enabled ? 'unknown' : 'disabled', null, null, null, null, now);
+      if (!last) {
+        const never = row(
+          server.prefix,
+          server.enabled ? 'unknown' : 'disabled',
+          null,
+          null,
+          null,
+          null,
+          now,
+        );
+        // A running hub checks every enabled server it starts: "never" would read as "nothing is happening".
+        return server.enabled && options.hubRunning ? { ...never, age: 'first check running' } : never;
+      }
       const status = server.enabled ? last.status : 'disabled';
       const error = server.enabled ? last.error : null;
       const errorCode = server.enabled ? last.errorCode : null;

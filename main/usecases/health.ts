@@ -14,7 +14,7 @@ export interface HealthUseCases {
 }
 
 /** The health use-cases over a context. */
-export function healthUseCases(ctx: UseCaseContext): HealthUseCases {
+export function healthUseCases(ctx: UseCaseContext, hubRunning: () => boolean): HealthUseCases {
   const { registry } = ctx;
   return {
     async check(prefix) {
@@ -28,6 +28,7 @@ export function healthUseCases(ctx: UseCaseContext): HealthUseCases {
         registry.servers.list().map((s) => ({ id: s.id, prefix: s.prefix, enabled: s.enabled })),
         registry.healthHistory.latestPerServer(),
         ctx.clock.now(),
+        { hubRunning: hubRunning() },
       ),
   };
 }

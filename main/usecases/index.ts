@@ -51,6 +51,7 @@ export interface UseCaseOptions {
 
 /** Builds the application layer over a context. */
 export function createUseCases(ctx: UseCaseContext, options: UseCaseOptions): UseCases {
+  const gateway = gatewayUseCases(ctx, options.dataDir);
   return {
     servers: serverUseCases(ctx),
     variables: variableUseCases(ctx),
@@ -60,11 +61,11 @@ export function createUseCases(ctx: UseCaseContext, options: UseCaseOptions): Us
     clients: clientUseCases(ctx, options.clients),
     tokens: tokenUseCases(ctx),
     settings: settingUseCases(ctx, options.onSettingsChange),
-    gateway: gatewayUseCases(ctx, options.dataDir),
+    gateway,
     transfer: transferUseCases(ctx),
     catalog: catalogUseCases(),
     vault: vaultUseCases(ctx),
-    health: healthUseCases(ctx),
+    health: healthUseCases(ctx, () => gateway.status().state !== 'stopped'),
     activity: activityUseCases(ctx),
     profiles: profileUseCases(ctx),
   };

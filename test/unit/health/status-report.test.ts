@@ -185,6 +185,21 @@ describe('statusRowsFromHistory', () => {
     ]);
   });
 
+  // Issue 11: `status` said "unknown / never" for a server the running hub was starting that moment.
+  it('says the first check is running for a server never checked while a hub runs', () => {
+    const servers = [
+      { id: idOf('new'), prefix: 'new', enabled: true },
+      { id: idOf('off'), prefix: 'off', enabled: false },
+    ];
+    const running = statusRowsFromHistory(servers, new Map(), NOW, { hubRunning: true });
+    expect(running.map((r) => [r.prefix, r.status, r.age])).toEqual([
+      ['new', 'unknown', 'first check running'],
+      ['off', 'disabled', 'never'],
+    ]);
+    const stopped = statusRowsFromHistory(servers, new Map(), NOW, { hubRunning: false });
+    expect(stopped[0]?.age).toBe('never');
+  });
+
   it('is not fooled by prefixes that are Object.prototype keys', () => {
     expect(
       statusRowsFromHistory(
