@@ -39,6 +39,7 @@ afterEach(() => {
 const DEFAULTS = {
   'gateway.port': 17517,
   'gateway.paused': false,
+  'gateway.firstListWaitSeconds': 5,
   'upstream.idleTimeoutSeconds': 600,
   'upstream.callTimeoutSeconds': 60,
   'callLog.retentionDays': 14,
