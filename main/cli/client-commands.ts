@@ -148,7 +148,13 @@ export async function importFromClient(
   }
   const { imported, secrets, needsValues, skipped, replaced } = result;
   ctx.out.result(
-    { imported, secrets, needsValues, skipped, ...(replaced === undefined ? {} : { replaced }) },
+    {
+      imported,
+      secrets,
+      needsValues,
+      skipped,
+      replaced: replaced && { ...replaced, modeTightened: modesJson(replaced.modeTightened) },
+    },
     () => renderImport(result),
   );
 }
@@ -167,6 +173,8 @@ function renderImport(result: ImportResult): string {
     lines.push(`replaced them in ${replaced.path} with Switchboard's entry`);
     if (replaced.backupPath !== undefined) lines.push(`backup: ${replaced.backupPath}`);
     lines.push(replaced.restartHint);
+    const tightened = modeNote(replaced);
+    if (tightened !== '') lines.push(tightened.trimEnd());
   }
   return lines.join('\n') + '\n';
 }
@@ -192,20 +200,41 @@ function fileChange(result: ClientFileChange) {
   return {
     path: result.path,
     changed: result.changed,
-    ...(result.backupPath === undefined ? {} : { backupPath: result.backupPath }),
-    ...(result.removed === undefined ? {} : { removed: result.removed }),
+    backupPath: result.backupPath,
+    removed: result.removed,
+    modeTightened: modesJson(result.modeTightened),
     restartHint: result.restartHint,
   };
 }
 
 function describeChange(what: string, result: ClientFileChange): string {
-  if (!result.changed) return `${what}: ${result.path} was already up to date\n`;
+  const tightened = modeNote(result);
+  if (!result.changed) return `${what}: ${result.path} was already up to date\n${tightened}`;
   const lines = [
     `${what}: ${result.removed ? 'deleted the now empty' : 'updated'} ${result.path}`,
     ...(result.backupPath === undefined ? [] : [`backup: ${result.backupPath}`]),
     result.restartHint,
   ];
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + tightened;
+}
+
+/** Said whenever a mode was narrowed: the person may share that file on purpose (docs/decisions/client-file-modes.md). */
+function modeNote(result: Pick<ClientFileChange, 'path' | 'modeTightened'>): string {
+  const { modeTightened } = result;
+  if (modeTightened === undefined) return '';
+  return (
+    `made ${result.path} readable by you only (mode ${octal(modeTightened.from)} -> ` +
+    `${octal(modeTightened.to)}): it holds a bearer token\n`
+  );
+}
+
+/** Modes in --json as people write them ("0644"), like the read-only error's details. */
+function modesJson(modes: ClientFileChange['modeTightened']): { from: string; to: string } | undefined {
+  return modes && { from: octal(modes.from), to: octal(modes.to) };
+}
+
+function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
 }
 
 function displayName(id: string): string {
@@ -213,7 +242,7 @@ function displayName(id: string): string {
 }
 
 function projectOption(opts: TargetOptions): { projectDir?: string } {
-  return opts.project === undefined ? {} : { projectDir: opts.project };
+  return { projectDir: opts.project };
 }
 
 /** --project for a command that must edit that very file: a client without a project file is a usage error. */

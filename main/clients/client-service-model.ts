@@ -82,6 +82,8 @@ export interface ClientFileChange {
   backupPath?: string;
   /** True when the change left the file empty, so it was deleted. */
   removed?: boolean;
+  /** The file holds a token but others could read it: narrowed to its owner (docs/decisions/client-file-modes.md). */
+  modeTightened?: { from: number; to: number };
   restartHint: string;
   scope: 'user' | 'project';
 }

@@ -44,7 +44,7 @@ export function readOnlyConfig(file: string, mode: number): SwitchboardError {
   return new SwitchboardError(
     'CLIENT_CONFIG_UNREADABLE',
     `${file} is read-only (mode ${octal}), so Switchboard did not change it. To let Switchboard edit it, ` +
-      `${fix} and try again; or add the entry yourself (switchboard clients snippet shows it).`,
+      `${fix} and try again.`,
     { details: { file, problem: 'read-only', mode: octal } },
   );
 }

@@ -155,7 +155,7 @@ function mergeGroup(group: Runnable[]): Runnable {
       string
     >;
     const cwd = group.map((s) => (s.transport === 'stdio' ? s.cwd : undefined)).find((c) => c !== undefined);
-    return { ...first, env, ...(cwd === undefined ? {} : { cwd }), disabled };
+    return { ...first, env, cwd, disabled };
   }
   const headers = Object.assign(
     {},

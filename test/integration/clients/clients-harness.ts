@@ -81,7 +81,7 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
 export function cliRunner(dataDir: string, env: NodeJS.ProcessEnv) {
   const outputs: string[] = [];
   const run = async (args: string[], input?: string): Promise<NodeRun> => {
-    const result = await runCli(dataDir, args, { env, ...(input === undefined ? {} : { input }) });
+    const result = await runCli(dataDir, args, { env, input });
     outputs.push(result.stdout, result.stderr);
     return result;
   };

@@ -33,6 +33,7 @@ interface ClientRow {
 // Every CLI call is a Node process (about a second on a busy two-core machine); these tests make dozens.
 vi.setConfig({ testTimeout: 180_000 });
 
+const POSIX = process.platform !== 'win32';
 const HTTP_CLIENTS = CLIENT_IDS.filter((id) => id !== 'claude-desktop');
 const byId = (rows: ClientRow[]) =>
   Object.fromEntries(rows.map((r) => [r.id, r])) as Record<string, ClientRow>;
@@ -85,10 +86,22 @@ describe('connect, then disconnect, gives every client its original file back', 
 
   it('connect writes the entry (backup of the original kept) and `clients` reports it current', async () => {
     for (const id of CLIENT_IDS) {
+      if (POSIX) fs.chmodSync(file(id), 0o644);
       const run = await cli.run(['--json', 'connect', id]);
       expect(run.code, run.stderr).toBe(0);
-      const result = JSON.parse(run.stdout) as { changed: boolean; path: string; backupPath: string };
+      const result = JSON.parse(run.stdout) as {
+        changed: boolean;
+        path: string;
+        backupPath: string;
+        modeTightened?: { from: string; to: string };
+      };
       expect(result).toMatchObject({ changed: true, path: file(id) });
+      // A file that now holds a token is narrowed to its owner, and says so; the bridge's file keeps its mode.
+      if (POSIX) {
+        expect(result.modeTightened, id).toEqual(
+          id === 'claude-desktop' ? undefined : { from: '0644', to: '0600' },
+        );
+      }
       expect(fs.readFileSync(result.backupPath)).toEqual(originals.get(id));
       expect(backupsOf(file(id))).toEqual([result.backupPath]);
       expect(fs.readFileSync(file(id), 'utf8')).toContain('switchboard');
@@ -106,6 +119,18 @@ describe('connect, then disconnect, gives every client its original file back', 
       expect(backupsOf(file(id))).toHaveLength(1);
     }
   });
+
+  it.runIf(POSIX)(
+    'a connected file made readable again is narrowed on the next connect, and says so',
+    async () => {
+      fs.chmodSync(file('cursor'), 0o644);
+      const run = await cli.run(['connect', 'cursor']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`${file('cursor')} was already up to date`);
+      expect(run.stdout).toContain(`made ${file('cursor')} readable by you only (mode 0644 -> 0600)`);
+      expect(fs.statSync(file('cursor')).mode & 0o777).toBe(0o600);
+    },
+  );
 
   it('reports outdated entries: a revoked token, another gateway port, another data directory', async () => {
     expect((await cli.run(['token', 'revoke', 'cursor'])).code).toBe(0);

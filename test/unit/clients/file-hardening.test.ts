@@ -135,6 +135,21 @@ describe.runIf(POSIX)('12.2: a file or backup that holds a token is readable by 
     for (const backup of await listBackups(cursorFile())) expect(modeOf(backup), backup).toBe(0o600);
   });
 
+  it('import --replace into a 0644 mcp.json: the token it writes leaves the file 0600, and says so', async () => {
+    write(cursorFile(), CURSOR, 0o644);
+    const result = await service.importServers('cursor', { replace: true });
+    expect(fs.readFileSync(cursorFile(), 'utf8')).toMatch(/Bearer sbt_/);
+    expect(modeOf(cursorFile())).toBe(0o600);
+    expect(result.replaced?.modeTightened).toEqual({ from: 0o644, to: 0o600 });
+    expect(modeOf(result.replaced?.backupPath as string)).toBe(0o600);
+  });
+
+  it('connect reports the narrowing it did, and nothing when the mode was already owner-only', async () => {
+    write(cursorFile(), CURSOR, 0o644);
+    expect((await service.connect('cursor')).modeTightened).toEqual({ from: 0o644, to: 0o600 });
+    expect((await service.connect('cursor')).modeTightened).toBeUndefined();
+  });
+
   it('Claude Desktop (the bridge, no token) keeps its mode, but its backup is still owner-only', async () => {
     write(claudeDesktopFile(), '{ "mcpServers": {} }\n', 0o644);
     const result = await service.connect('claude-desktop');
