@@ -142,9 +142,11 @@ export function summarize(results: HalfResult[], write: (line: string) => void):
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
+  // Only --screenshots retakes docs/screenshots/: a SWITCHBOARD_SCREENSHOTS left in the shell must not.
+  const { SWITCHBOARD_SCREENSHOTS: _ignored, ...plainEnv } = process.env;
   const results = process.argv.includes('--screenshots')
-    ? [await runPlaywright({ ...process.env, SWITCHBOARD_SCREENSHOTS: '1' })]
-    : [await runVitest(), await runPlaywright()];
+    ? [await runPlaywright({ ...plainEnv, SWITCHBOARD_SCREENSHOTS: '1' })]
+    : [await runVitest(plainEnv), await runPlaywright(plainEnv)];
   const code = summarize(results, (line) => process.stdout.write(line + '\n'));
   process.stdout.write(`test: took ${Math.round((Date.now() - started) / 1000)} s\n`);
   process.exitCode = code;

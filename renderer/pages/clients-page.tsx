@@ -1,13 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Download, ExternalLink, Link2, Unlink } from 'lucide-react';
 import { useState } from 'react';
-import type { AiClient } from '../../preload/contract/index.ts';
+import type { AiClient, GatewayStatus } from '../../preload/contract/index.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
 import { Pill, type Tone } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { SkeletonRows } from '../components/skeleton.tsx';
 import { useCommand, useMutationCommand } from '../hooks/use-command.ts';
+import { routeHref } from '../hooks/use-route.ts';
 
 const ENTRY_LOOK: Record<AiClient['entry'], { label: string; tone: Tone }> = {
   current: { label: 'Connected', tone: 'ok' },
@@ -20,6 +21,9 @@ const ENTRY_LOOK: Record<AiClient['entry'], { label: string; tone: Tone }> = {
 /** The AI clients found on this machine: connect each to Switchboard, or import the servers it already has. */
 export function ClientsPage() {
   const clients = useCommand('clients.list', {});
+  // Afresh on every visit: a hub restarted with another --port, or a port saved in Settings, changes it.
+  const gateway = useCommand('gateway.status', {}, { refetchOnMount: 'always' });
+  const writtenUrl = gateway.data ? `http://127.0.0.1:${gateway.data.configuredPort}/mcp` : undefined;
   const [importing, setImporting] = useState<AiClient | null>(null);
   const detected = clients.data?.filter((c) => c.detected) ?? [];
   const missing = clients.data?.filter((c) => !c.detected) ?? [];
@@ -30,6 +34,7 @@ export function ClientsPage() {
         title="AI clients"
         subtitle="Point each client at Switchboard once; it then sees every server you add here."
       />
+      {gateway.data ? <WhereItListens status={gateway.data} /> : null}
       <ErrorBanner error={clients.error} title="Could not look for clients" />
       {clients.isPending ? (
         <SkeletonRows rows={3} height={92} label="Looking for AI clients…" />
@@ -40,7 +45,12 @@ export function ClientsPage() {
           ) : (
             <ul className="rows" aria-label="Detected clients">
               {detected.map((client) => (
-                <ClientRow key={client.id} client={client} onImport={() => setImporting(client)} />
+                <ClientRow
+                  key={client.id}
+                  client={client}
+                  writtenUrl={writtenUrl}
+                  onImport={() => setImporting(client)}
+                />
               ))}
             </ul>
           )}
@@ -61,14 +71,59 @@ export function ClientsPage() {
   );
 }
 
-function ClientRow({ client, onImport }: { client: AiClient; onImport: () => void }) {
+/**
+ * Where the hub listens, and what Connect writes. They differ when this run was started with `serve --port`
+ * (or port 0): entries name the Gateway port SETTING, so that they keep working after a restart; a client
+ * connected now would then miss this run. Say so before the person connects, with the way out.
+ */
+function WhereItListens({ status }: { status: GatewayStatus }) {
+  const written = `http://127.0.0.1:${status.configuredPort}/mcp`;
+  const elsewhere = status.state !== 'stopped' && status.port !== status.configuredPort;
+  return (
+    <section aria-label="Where Switchboard listens" className="stack">
+      {elsewhere ? (
+        <Callout tone="warn">
+          <p>
+            Switchboard listens on <code>{status.url}</code> for this run, but Connect writes the Gateway port
+            setting ({status.configuredPort}) into each client&apos;s file, so a client connected now would
+            not reach it. <a href={routeHref({ page: 'settings' })}>Set the Gateway port to {status.port}</a>{' '}
+            in Settings first, or start Switchboard again without <code>--port</code>.
+          </p>
+        </Callout>
+      ) : (
+        <p className="muted">
+          {status.state === 'stopped'
+            ? 'Switchboard is not running; it will listen on '
+            : 'Switchboard listens on '}
+          <code>{written}</code>. Connect writes this address, with a token of the client&apos;s own, into the
+          client&apos;s file.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ClientRow({
+  client,
+  writtenUrl,
+  onImport,
+}: {
+  client: AiClient;
+  /** The address an HTTP client's entry names (undefined until the gateway status is known). */
+  writtenUrl: string | undefined;
+  onImport: () => void;
+}) {
   const queryClient = useQueryClient();
   const [done, setDone] = useState<{ text: string; backup?: string } | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['clients.list'] });
   const connect = useMutationCommand('clients.connect', {
     onSuccess: (r) => {
       setDone({
-        text: r.changed ? `Connected. ${r.restartHint}` : 'Already up to date.',
+        text: `${r.changed ? 'Connected' : 'Already up to date'}${
+          client.supportsHttp && writtenUrl
+            ? `: ${client.displayName} reaches Switchboard at ${writtenUrl}`
+            : ''
+        }.${r.changed ? ` ${r.restartHint}` : ''}`,
         ...(r.backupPath ? { backup: r.backupPath } : {}),
       });
       refresh();

@@ -159,6 +159,9 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
     onSuccess: (next) => {
       client.setQueryData(['settings.get', {}], next);
       reset(next);
+      // The port is what Connect writes: the gateway status and every client's entry state depend on it.
+      void client.invalidateQueries({ queryKey: ['gateway.status'] });
+      void client.invalidateQueries({ queryKey: ['clients.list'] });
     },
   });
   useEffect(() => reset(settings), [settings, reset]);

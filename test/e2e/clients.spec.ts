@@ -1,10 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { openUi, screenshotBoth } from './helpers.ts';
+import { baseUrl, openUi, screenshotBoth } from './helpers.ts';
 
-test('lists the AI clients it looked for', async ({ page }) => {
+test('lists the AI clients it looked for, and says where the hub listens', async ({ page }) => {
   await openUi(page, '#/clients');
   await expect(page.getByRole('heading', { level: 1, name: 'AI clients' })).toBeVisible();
-  // On a clean CI machine nothing is detected; either way the page settles without skeletons.
-  await expect(page.getByText(/No AI client was found|Not found on this machine/).first()).toBeVisible();
+  // The hub looks in an empty home of the run's own (global-setup.ts): nothing is detected.
+  await expect(page.getByText('No AI client was found on this machine.')).toBeVisible();
+  await expect(page.getByText(/^Not found on this machine \(\d+\)$/)).toBeVisible();
+  // The shared hub runs on a port of its own (--port 0), so the page says Connect would write another one.
+  await expect(page.getByRole('region', { name: 'Where Switchboard listens' })).toContainText(
+    `Switchboard listens on ${baseUrl}/mcp for this run`,
+  );
   await screenshotBoth(page, 'clients');
 });

@@ -45,7 +45,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ],
     {
       cwd: repo,
-      env: { ...process.env, SWITCHBOARD_HOME: dataDir, SWITCHBOARD_NO_BROWSER: '1' },
+      env: {
+        ...process.env,
+        SWITCHBOARD_HOME: dataDir,
+        SWITCHBOARD_NO_BROWSER: '1',
+        // AI clients' files are looked for in an empty home of the run's own: never the real one's.
+        SWITCHBOARD_CLIENT_HOME: join(dataDir, 'client-home'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

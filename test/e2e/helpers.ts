@@ -14,6 +14,15 @@ export const echoServer = {
   args: [fileURLToPath(new URL('../fixtures/servers/echo-server.ts', import.meta.url))],
 };
 
+/** The echo fixture as a server definition, for specs that add it through the contract. */
+export const echoDefinition = {
+  prefix: 'echo',
+  name: 'Echo fixture',
+  transport: 'stdio',
+  command: echoServer.command,
+  args: echoServer.args,
+};
+
 /** Opens the UI the way a person does: the URL the CLI prints, with the token in the fragment. */
 export async function openUi(page: Page, route = '#/servers'): Promise<void> {
   await page.goto(`/ui/#token=${encodeURIComponent(token)}`);
@@ -39,7 +48,12 @@ export async function screenshotBoth(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
     // No skeletons in the pictures.
     await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-    await page.screenshot({ path: `${screenshotDir}/${name}-${colorScheme}.png`, fullPage: true });
+    // With a dialog open, the viewport only: its fixed backdrop would cover just the top of a full page.
+    const dialogOpen = (await page.getByRole('dialog').count()) > 0;
+    await page.screenshot({
+      path: `${screenshotDir}/${name}-${colorScheme}.png`,
+      fullPage: !dialogOpen,
+    });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -38,7 +38,15 @@ export interface JourneyHub {
 
 const UI_URL = /(http:\/\/127\.0\.0\.1:(\d+))\/ui\/#token=([A-Za-z0-9_-]+)/;
 
-export async function startJourneyHub(options: { startTimeoutMs?: number } = {}): Promise<JourneyHub> {
+export interface JourneyHubOptions {
+  startTimeoutMs?: number;
+  /** `serve --port <n>`; default 0 (any free port). */
+  port?: number;
+  /** More environment for the hub, e.g. SWITCHBOARD_CLIENT_HOME (where it looks for AI clients' files). */
+  env?: Record<string, string>;
+}
+
+export async function startJourneyHub(options: JourneyHubOptions = {}): Promise<JourneyHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-journey-'));
   const passphraseFile = join(dataDir, 'passphrase');
   await writeFile(passphraseFile, `journey-${randomBytes(16).toString('hex')}\n`, { mode: 0o600 });
@@ -64,7 +72,14 @@ export async function startJourneyHub(options: { startTimeoutMs?: number } = {})
       ],
       {
         cwd: repoRoot,
-        env: { ...process.env, SWITCHBOARD_HOME: dataDir, SWITCHBOARD_NO_BROWSER: '1' },
+        env: {
+          ...process.env,
+          SWITCHBOARD_HOME: dataDir,
+          SWITCHBOARD_NO_BROWSER: '1',
+          // AI clients' files are looked for in an empty home of its own: no journey touches the real one.
+          SWITCHBOARD_CLIENT_HOME: join(dataDir, 'client-home'),
+          ...options.env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -110,7 +125,7 @@ export async function startJourneyHub(options: { startTimeoutMs?: number } = {})
     });
   };
 
-  await launch(0);
+  await launch(options.port ?? 0);
 
   const hub: JourneyHub = {
     get baseUrl() {
