@@ -31,15 +31,7 @@ export function trackReader(
   buffered: readonly Uint8Array[] = [],
   pending?: Promise<ReadResult>,
 ): Response {
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    signal?.removeEventListener('abort', finish);
-    onDone();
-  };
-  if (signal?.aborted) finish();
-  else signal?.addEventListener('abort', finish, { once: true });
+  const finish = finishOnce(signal, onDone);
   let next = pending;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -83,15 +75,7 @@ export function closableResponse(
 ): { response: Response; close(): void } {
   const reader = response.body!.getReader();
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    signal?.removeEventListener('abort', finish);
-    onDone();
-  };
-  if (signal?.aborted) finish();
-  else signal?.addEventListener('abort', finish, { once: true });
+  const finish = finishOnce(signal, onDone);
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
@@ -124,8 +108,7 @@ export function closableResponse(
       headers: response.headers,
     }),
     close() {
-      if (finished) return;
-      finish();
+      if (!finish()) return;
       try {
         controller?.close();
       } catch {
@@ -134,4 +117,22 @@ export function closableResponse(
       void reader.cancel().catch(() => {});
     },
   };
+}
+
+/**
+ * `onDone` wrapped to run once: when the request is aborted, or when the caller calls it (the body ended). The
+ * returned function says whether this call was the one that ran it.
+ */
+function finishOnce(signal: AbortSignal | undefined, onDone: () => void): () => boolean {
+  let finished = false;
+  const finish = () => {
+    if (finished) return false;
+    finished = true;
+    signal?.removeEventListener('abort', finish);
+    onDone();
+    return true;
+  };
+  if (signal?.aborted) finish();
+  else signal?.addEventListener('abort', finish, { once: true });
+  return finish;
 }
