@@ -43,6 +43,34 @@ function newClient(name: string): Client {
   return new Client({ name: `bench-${name}`, version: '1.0.0' });
 }
 
+/** The one call every target makes: the echo tool (under the name the target exposes it). */
+function echoCall(client: Client, tool: string): Promise<{ isError?: boolean }> {
+  return client.callTool({ name: tool, arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>;
+}
+
+/** A peer gateway as a target: its client calls `tool`; closing stops the client, then the peer. */
+function peerTarget(
+  name: string,
+  route: string,
+  client: Client,
+  tool: string,
+  peer: ReturnType<typeof spawnPeer>,
+  cleanup: () => void = () => {},
+): Target {
+  return {
+    name,
+    path: route,
+    call: () => echoCall(client, tool),
+    tool,
+    gatewayPid: peer.child.pid!,
+    close: async () => {
+      await client.close().catch(() => {});
+      await peer.stop();
+      cleanup();
+    },
+  };
+}
+
 /** SDK client → echo over stdio (the floor for a stdio server). */
 export async function directStdio(): Promise<Target> {
   const client = newClient('direct-stdio');
@@ -52,8 +80,7 @@ export async function directStdio(): Promise<Target> {
   return {
     name: 'direct stdio',
     path: 'SDK v2 client → echo (stdio)',
-    call: () =>
-      client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
+    call: () => echoCall(client, 'echo'),
     tool: 'echo',
     close: () => client.close(),
   };
@@ -82,11 +109,7 @@ export async function httpClient(
     { capabilities: {}, versionNegotiation: { mode: 'legacy' } },
   );
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-  return {
-    call: (tool) =>
-      client.callTool({ name: tool, arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
-    close: () => client.close(),
-  };
+  return { call: (tool) => echoCall(client, tool), close: () => client.close() };
 }
 
 /** SDK client → echo over Streamable HTTP (the floor for an HTTP hop). */
@@ -329,18 +352,13 @@ export async function supergateway(entry: string, version: string): Promise<Targ
     await waitFor('supergateway to listen', () => portOpen(port), 20_000, 50);
     const client = newClient('supergateway');
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
-    return {
-      name: `supergateway ${version}`,
-      path: 'SDK v2 client → supergateway --stateful (Streamable HTTP) → echo (stdio)',
-      call: () =>
-        client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
-      tool: 'echo',
-      gatewayPid: peer.child.pid!,
-      close: async () => {
-        await client.close().catch(() => {});
-        await peer.stop();
-      },
-    };
+    return peerTarget(
+      `supergateway ${version}`,
+      'SDK v2 client → supergateway --stateful (Streamable HTTP) → echo (stdio)',
+      client,
+      'echo',
+      peer,
+    );
   } catch (error) {
     await peer.stop();
     throw error;
@@ -381,21 +399,14 @@ export async function mcpHub(entry: string, version: string, workDir: string): P
     );
     const client = newClient('mcp-hub');
     await client.connect(new SSEClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
-    return {
-      name: `mcp-hub ${version}`,
-      path: 'SDK v2 client → mcp-hub unified endpoint (HTTP+SSE) → echo (stdio)',
-      call: () =>
-        client.callTool({ name: 'echo__echo', arguments: { text: 'bench' } }) as Promise<{
-          isError?: boolean;
-        }>,
-      tool: 'echo__echo',
-      gatewayPid: peer.child.pid!,
-      close: async () => {
-        await client.close().catch(() => {});
-        await peer.stop();
-        fs.rmSync(home, { recursive: true, force: true });
-      },
-    };
+    return peerTarget(
+      `mcp-hub ${version}`,
+      'SDK v2 client → mcp-hub unified endpoint (HTTP+SSE) → echo (stdio)',
+      client,
+      'echo__echo',
+      peer,
+      () => fs.rmSync(home, { recursive: true, force: true }),
+    );
   } catch (error) {
     await peer.stop();
     throw error;
@@ -410,18 +421,13 @@ export async function mcpProxy(entry: string, version: string): Promise<Target> 
     await waitFor('mcp-proxy to listen', () => portOpen(port), 20_000, 50);
     const client = newClient('mcp-proxy');
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
-    return {
-      name: `mcp-proxy ${version}`,
-      path: 'SDK v2 client → mcp-proxy (Streamable HTTP) → echo (stdio)',
-      call: () =>
-        client.callTool({ name: 'echo', arguments: { text: 'bench' } }) as Promise<{ isError?: boolean }>,
-      tool: 'echo',
-      gatewayPid: peer.child.pid!,
-      close: async () => {
-        await client.close().catch(() => {});
-        await peer.stop();
-      },
-    };
+    return peerTarget(
+      `mcp-proxy ${version}`,
+      'SDK v2 client → mcp-proxy (Streamable HTTP) → echo (stdio)',
+      client,
+      'echo',
+      peer,
+    );
   } catch (error) {
     await peer.stop();
     throw error;
