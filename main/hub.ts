@@ -140,6 +140,7 @@ export function openHub(options: OpenHubOptions): Hub {
       settings: registry.settings,
       clock,
       redact: (text) => redactor.redact(text),
+      redactKnown: (text) => redactor.redactKnown(text),
       platform: options.clients?.platform ?? process.platform,
       homedir: options.clients?.home ?? os.homedir(),
       env: clientEnv,

@@ -8,6 +8,7 @@ import {
 import { CLIENT_ADAPTERS, getClientAdapter } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import { setValueHint } from '../usecases/catalog.ts';
+import { previewConnect, printEntry, registerClientTest } from './client-entry-commands.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -55,6 +56,8 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
       await importFromClient(ctx, id, { ...clients.opts<TargetOptions>(), ...opts });
     });
 
+  registerClientTest(clients, ctx, CLIENT_LIST);
+
   program
     .command('connect')
     .argument('<client>', `one of: ${CLIENT_LIST}`)
@@ -62,7 +65,12 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     .option('--project <dir>', "write the project's file (e.g. .cursor/mcp.json) instead of the user's")
     .option('--print-link', 'print a one-click install link instead of writing the file (Cursor, VS Code)')
     .option('--profile <name>', 'bind the client to this profile (see switchboard profile list)')
-    .action(async (id: string, opts: TargetOptions & { printLink?: boolean; profile?: string }) => {
+    .option('--dry-run', 'print the lines connecting would change in the file, and change nothing')
+    .option(
+      '--print-entry',
+      "print the entry to paste into the client's file by hand (makes a new token for that file)",
+    )
+    .action(async (id: string, opts: ConnectOptions) => {
       await connect(ctx, id, opts);
     });
 
@@ -88,12 +96,21 @@ export function registerClientCommands(program: Command, ctx: CliContext): void 
     });
 }
 
-async function connect(
-  ctx: CliContext,
-  id: string,
-  opts: TargetOptions & { printLink?: boolean; profile?: string },
-): Promise<void> {
+interface ConnectOptions extends TargetOptions {
+  printLink?: boolean;
+  profile?: string;
+  dryRun?: boolean;
+  printEntry?: boolean;
+}
+
+async function connect(ctx: CliContext, id: string, opts: ConnectOptions): Promise<void> {
   const options = targetOption(id, opts);
+  const ways = [opts.printLink, opts.dryRun, opts.printEntry].filter(Boolean).length;
+  if (ways > 1) throw new SwitchboardError('USAGE', 'give one of --print-link, --dry-run and --print-entry');
+  if (opts.dryRun && opts.profile !== undefined)
+    throw new SwitchboardError('USAGE', 'a --dry-run changes nothing: leave out --profile, or --dry-run');
+  if (opts.dryRun) return previewConnect(ctx, id, options);
+  if (opts.printEntry) return printEntry(ctx, id, { ...options, profile: opts.profile });
   const service = (await ctx.hub()).useCases.clients;
   if (opts.printLink) {
     const profiles = (await ctx.hub()).useCases.profiles;

@@ -29,6 +29,8 @@ export interface ClientEntries {
    * token; otherwise the old token of that name is revoked and a new one made, in one transaction.
    */
   prepareEntry(target: Target, servers: ImportedServer[]): PreparedEntry;
+  /** The bearer token of our entry in the file when it is a live token of this file's name; never shown. */
+  liveTokenInFile(target: Target, servers: ImportedServer[]): string | undefined;
   /** Revokes the token of that name; false when there was none. */
   revokeIfPresent(name: string): boolean;
 }
@@ -37,8 +39,7 @@ export function createClientEntries(
   deps: Pick<ClientServiceDeps, 'tokens' | 'transaction'>,
   targets: Pick<ClientTargets, 'gatewayUrl' | 'bridge'>,
 ): ClientEntries {
-  /** The bearer token of our entry in the file when it is a live token of this file's name; never shown. */
-  const validTokenInFile = (target: Target, servers: ImportedServer[]): string | undefined => {
+  const liveTokenInFile = (target: Target, servers: ImportedServer[]): string | undefined => {
     const ours = servers.find((s) => s.name === SWITCHBOARD_ENTRY_NAME);
     if (ours === undefined || ours.transport === 'stdio' || ours.transport === 'unsupported')
       return undefined;
@@ -61,7 +62,7 @@ export function createClientEntries(
       if (!adapter.supportsHttp) return adapter.entryStatus(text, bridgeEntry(targets.bridge()), target.path);
       const servers = adapter.readServers(text, target.path);
       if (!servers.some((s) => s.name === SWITCHBOARD_ENTRY_NAME)) return 'absent';
-      const token = validTokenInFile(target, servers);
+      const token = liveTokenInFile(target, servers);
       if (token === undefined) return 'outdated';
       return adapter.entryStatus(text, httpEntry(targets.gatewayUrl(), token), target.path);
     },
@@ -69,7 +70,7 @@ export function createClientEntries(
     prepareEntry(target, servers) {
       if (!target.adapter.supportsHttp) return { entry: bridgeEntry(targets.bridge()), rollback: () => {} };
       const url = targets.gatewayUrl();
-      const existing = validTokenInFile(target, servers);
+      const existing = liveTokenInFile(target, servers);
       if (existing !== undefined) return { entry: httpEntry(url, existing), rollback: () => {} };
       const created = deps.transaction(() => {
         revokeIfPresent(target.tokenName);
@@ -81,6 +82,7 @@ export function createClientEntries(
       };
     },
 
+    liveTokenInFile,
     revokeIfPresent,
   };
 }

@@ -7,6 +7,8 @@ import type { ServerRepository } from '../registry/server-repository.ts';
 import type { SettingsRepository } from '../registry/settings-repository.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ClientId, EntryStatus, FsLike } from './client-adapter.ts';
+import type { EntryCheck } from './client-entry-check.ts';
+import type { ConnectPreview, ManualEntry } from './client-preview.ts';
 import { nodeFsLike } from './config-file.ts';
 
 /**
@@ -50,6 +52,8 @@ export interface ClientServiceDeps {
   fs?: ClientFs;
   /** Applied to problem messages shown in listings (a broken file's text may quote a secret). */
   redact?(text: string): string;
+  /** Only the user's known secrets (the connect preview masks credential shapes itself, around placeholders). */
+  redactKnown?(text: string): string;
 }
 
 /** Which file a call works on: the client's user file, or its file in this project folder. */
@@ -157,6 +161,12 @@ export interface ClientService {
   listClients(options?: ClientScopeOptions): Promise<ClientRow[]>;
   /** Writes (or keeps) our entry in the client's file. */
   connect(id: string, options?: ClientScopeOptions): Promise<ConnectResult>;
+  /** What connecting would change in the client's file (changed lines only, masked); makes nothing. */
+  previewConnect(id: string, options?: ClientScopeOptions): Promise<ConnectPreview>;
+  /** Our entry for setting the client up by hand, with a token made for its file just now (HTTP clients). */
+  manualEntry(id: string, options?: ClientScopeOptions): Promise<ManualEntry>;
+  /** Lists the hub's tools through exactly the entry the client's file holds. */
+  checkEntry(id: string, options?: ClientScopeOptions): Promise<EntryCheck>;
   /** Removes our entry from the client's file, then revokes that file's token. */
   disconnect(id: string, options?: ClientScopeOptions): Promise<DisconnectResult>;
   /** What importing would add; changes nothing. */

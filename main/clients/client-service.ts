@@ -1,7 +1,9 @@
 import { createClientConnect } from './client-connect.ts';
+import { createClientEntryCheck } from './client-entry-check.ts';
 import { createClientEntries } from './client-entries.ts';
 import { createClientImport } from './client-import.ts';
 import { createClientListing } from './client-listing.ts';
+import { createClientPreview } from './client-preview.ts';
 import type { ClientService, ClientServiceDeps } from './client-service-model.ts';
 import { createClientTargets } from './client-targets.ts';
 import type { ConfigFileOptions } from './config-file.ts';
@@ -22,12 +24,15 @@ import type { ConfigFileOptions } from './config-file.ts';
  * - Client files are looked up under $SWITCHBOARD_CLIENT_HOME instead of the home folder when it is set.
  *
  * The parts, one concern each: client-targets.ts (which file, reading it), client-entries.ts (what our entry
- * says, its token), client-listing.ts, client-connect.ts (connect, disconnect, install link), client-import.ts;
+ * says, its token), client-listing.ts, client-connect.ts (connect, disconnect, install link), client-preview.ts
+ * (what connecting would write, and the entry for setting up by hand), client-entry-check.ts (Test), client-import.ts;
  * the types are in client-service-model.ts and the per-project name rules in client-scope.ts.
  */
 
 export { nodeClientFs } from './client-service-model.ts';
 export { hasProjectFile, projectTokenName } from './client-scope.ts';
+export type { ConnectPreview, ManualEntry, PreviewHunk } from './client-preview.ts';
+export type { EntryCheck } from './client-entry-check.ts';
 export type {
   ClientFs,
   ClientServiceDeps,
@@ -53,6 +58,8 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   return {
     ...createClientListing(targets, entries, redact),
     ...createClientConnect(targets, entries, fileOptions),
+    ...createClientPreview(deps, targets, entries, deps.redactKnown ?? redact),
+    ...createClientEntryCheck(deps, targets, redact),
     ...createClientImport(deps, targets, entries, fileOptions),
   };
 }

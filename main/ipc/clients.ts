@@ -19,6 +19,28 @@ export function register({ hub }: IpcDeps): PartialHandlerTable {
       })),
     'clients.connect': async ({ id, projectDir }) =>
       writeResult(await clients.connect(id, scope(projectDir))),
+    'clients.previewConnect': async ({ id, projectDir }) => {
+      const preview = await clients.previewConnect(id, scope(projectDir));
+      return {
+        path: preview.path,
+        exists: preview.exists,
+        detected: preview.detected,
+        kind: preview.kind,
+        url: preview.url,
+        changed: preview.changed,
+        newToken: preview.newToken,
+        hunks: preview.hunks,
+        snippet: preview.snippet,
+      };
+    },
+    'clients.manualEntry': async ({ id, projectDir }) => {
+      const { path, snippet, tokenName, restartHint } = await clients.manualEntry(id, scope(projectDir));
+      return { path, snippet, tokenName, restartHint };
+    },
+    'clients.check': async ({ id, projectDir }) => {
+      const { target, ok, toolCount, sampleTools, problem } = await clients.checkEntry(id, scope(projectDir));
+      return { target, ok, toolCount, sampleTools, problem };
+    },
     'clients.disconnect': async ({ id, projectDir }) =>
       writeResult(await clients.disconnect(id, scope(projectDir))),
     'clients.importPreview': async ({ id }) => {
@@ -36,6 +58,7 @@ function writeResult(change: ClientFileChange) {
     path: change.path,
     changed: change.changed,
     backupPath: change.backupPath,
+    modeTightened: change.modeTightened,
     restartHint: change.restartHint,
   };
 }

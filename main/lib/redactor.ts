@@ -31,10 +31,18 @@ export class Redactor {
 
   /** Returns `text` with every known secret and credential-looking token replaced by [REDACTED]. */
   redact(text: string): string {
-    const known = this.compiled();
-    let out = known === null ? text : text.replace(known, REDACTED);
+    let out = this.redactKnown(text);
     for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, `$1${REDACTED}`);
     return out;
+  }
+
+  /**
+   * Only the user's known secrets, in every form: for text that masks credential shapes its own way (the
+   * connect preview keeps the `Bearer` before its token placeholder readable).
+   */
+  redactKnown(text: string): string {
+    const known = this.compiled();
+    return known === null ? text : text.replace(known, REDACTED);
   }
 
   /** One alternation of every form of every secret, longest first (a secret that contains another goes whole). */

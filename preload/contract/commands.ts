@@ -8,6 +8,9 @@ import {
   ClientProfileSchema,
   ClientTokenInfoSchema,
   ClientWriteResultSchema,
+  ConnectPreviewSchema,
+  EntryCheckSchema,
+  ManualEntrySchema,
   ConnectAttemptSchema,
   GatewayStatusSchema,
   HealthHistoryEntrySchema,
@@ -55,7 +58,12 @@ export const commands = {
       dataDir: z.string(),
       platform: z.string(),
       mode: z.enum(['desktop', 'web']),
-      vault: z.object({ ok: z.boolean(), message: z.string().optional() }),
+      vault: z.object({
+        ok: z.boolean(),
+        message: z.string().optional(),
+        /** The key store holding the data key; absent while no secret was ever stored. */
+        keyStore: z.enum(['keyring', 'safe-storage', 'passphrase', 'memory']).optional(),
+      }),
     }),
   ),
 
@@ -223,6 +231,19 @@ export const commands = {
   'clients.connect': command(
     z.object({ id: z.string(), projectDir: z.string().optional() }).strict(),
     ClientWriteResultSchema,
+  ),
+  'clients.previewConnect': command(
+    z.object({ id: z.string(), projectDir: z.string().optional() }).strict(),
+    ConnectPreviewSchema,
+  ),
+  /** Makes a new token for the client's file: the second (and last) way a token value reaches the window. */
+  'clients.manualEntry': command(
+    z.object({ id: z.string(), projectDir: z.string().optional() }).strict(),
+    ManualEntrySchema,
+  ),
+  'clients.check': command(
+    z.object({ id: z.string(), projectDir: z.string().optional() }).strict(),
+    EntryCheckSchema,
   ),
   'clients.disconnect': command(
     z.object({ id: z.string(), projectDir: z.string().optional() }).strict(),

@@ -200,8 +200,49 @@ export const ClientWriteResultSchema = z.object({
   path: z.string(),
   changed: z.boolean(),
   backupPath: z.string().optional(),
+  /** The file holds a token but others could read it: its mode was narrowed (octal modes). */
+  modeTightened: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
   restartHint: z.string(),
 });
+
+/** What Connect would change, shown before it writes: changed lines only, masked, and never a token. */
+export const ConnectPreviewSchema = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  detected: z.boolean(),
+  kind: z.enum(['http', 'stdio']),
+  url: z.string().optional(),
+  changed: z.boolean(),
+  newToken: z.boolean(),
+  hunks: z.array(
+    z.object({
+      oldStart: z.number().int(),
+      newStart: z.number().int(),
+      lines: z.array(z.object({ op: z.enum(['+', '-']), text: z.string() })),
+    }),
+  ),
+  /** Our entry as a file of its own, the token as a placeholder. */
+  snippet: z.string(),
+});
+export type ConnectPreview = z.infer<typeof ConnectPreviewSchema>;
+
+/** Setting a client up by hand: the entry with a token made for it just now (shown once, like tokens.create). */
+export const ManualEntrySchema = z.object({
+  path: z.string(),
+  snippet: z.string(),
+  tokenName: z.string().optional(),
+  restartHint: z.string(),
+});
+
+/** "Test": the hub's tools listed through exactly the entry in the client's file. */
+export const EntryCheckSchema = z.object({
+  target: z.string(),
+  ok: z.boolean(),
+  toolCount: z.number().int().optional(),
+  sampleTools: z.array(z.string()).optional(),
+  problem: z.string().optional(),
+});
+export type EntryCheck = z.infer<typeof EntryCheckSchema>;
 
 export const ImportPreviewSchema = z.object({
   add: z.array(

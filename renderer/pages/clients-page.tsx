@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Download, ExternalLink, Link2, Unlink } from 'lucide-react';
+import { Download, ExternalLink, Link2, PlugZap, RefreshCw, Unlink } from 'lucide-react';
 import { useState } from 'react';
-import type { AiClient, GatewayStatus } from '../../preload/contract/index.ts';
-import { Dialog } from '../components/dialog.tsx';
+import type { AiClient, EntryCheck, GatewayStatus } from '../../preload/contract/index.ts';
+import { ImportDialog } from '../components/client-import-dialog.tsx';
+import { ClientSetupDialog } from '../components/client-setup-dialog.tsx';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
 import { Pill, type Tone } from '../components/health-badge.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -18,21 +19,43 @@ const ENTRY_LOOK: Record<AiClient['entry'], { label: string; tone: Tone }> = {
   conflict: { label: 'Name already used', tone: 'warn' },
 };
 
-/** The AI clients found on this machine: connect each to Switchboard, or import the servers it already has. */
+/**
+ * The AI clients found on this machine: connect each to Switchboard (seeing the change first), test the entry
+ * written, or import the servers it already has. Clients not found can be set up all the same.
+ */
 export function ClientsPage() {
+  const queryClient = useQueryClient();
   const clients = useCommand('clients.list', {});
   // Afresh on every visit: a hub restarted with another --port, or a port saved in Settings, changes it.
   const gateway = useCommand('gateway.status', {}, { refetchOnMount: 'always' });
   const writtenUrl = gateway.data ? `http://127.0.0.1:${gateway.data.configuredPort}/mcp` : undefined;
   const [importing, setImporting] = useState<AiClient | null>(null);
+  const [settingUp, setSettingUp] = useState<AiClient | null>(null);
+  const [connected, setConnected] = useState<{ id: string; text: string; backup?: string } | null>(null);
   const detected = clients.data?.filter((c) => c.detected) ?? [];
   const missing = clients.data?.filter((c) => !c.detected) ?? [];
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['clients.list'] }),
+      queryClient.invalidateQueries({ queryKey: ['gateway.status'] }),
+    ]);
 
   return (
     <>
       <PageHeader
         title="AI clients"
         subtitle="Point each client at Switchboard once; it then sees every server you add here."
+        actions={
+          <button
+            type="button"
+            className="button"
+            onClick={() => void refresh()}
+            disabled={clients.isFetching}
+            aria-label="Look for clients again"
+          >
+            <RefreshCw size={14} aria-hidden="true" /> {clients.isFetching ? 'Looking…' : 'Refresh'}
+          </button>
+        }
       />
       {gateway.data ? <WhereItListens status={gateway.data} /> : null}
       <ErrorBanner error={clients.error} title="Could not look for clients" />
@@ -41,25 +64,47 @@ export function ClientsPage() {
       ) : (
         <>
           {detected.length === 0 ? (
-            <p className="muted">No AI client was found on this machine.</p>
+            <p className="muted">
+              No AI client was found on this machine. Set one up below: Switchboard writes its file where the
+              client looks, or shows the entry to paste by hand.
+            </p>
           ) : (
             <ul className="rows" aria-label="Detected clients">
               {detected.map((client) => (
                 <ClientRow
                   key={client.id}
                   client={client}
-                  writtenUrl={writtenUrl}
+                  done={connected?.id === client.id ? connected : null}
+                  onConnect={() => setSettingUp(client)}
                   onImport={() => setImporting(client)}
                 />
               ))}
             </ul>
           )}
           {missing.length ? (
-            <details className="not-found">
+            <details className="not-found" open={detected.length === 0}>
               <summary>Not found on this machine ({missing.length})</summary>
-              <ul className="plain-list">
-                {missing.map((c) => (
-                  <li key={c.id}>{c.displayName}</li>
+              <ul className="rows compact-rows" aria-label="Clients not found">
+                {missing.map((client) => (
+                  <li key={client.id} className="row">
+                    <div className="row-main">
+                      <div className="row-title">
+                        <strong>{client.displayName}</strong>
+                        {client.entry === 'current' ? <Pill tone="ok">Connected</Pill> : null}
+                      </div>
+                      {connected?.id === client.id ? <Done done={connected} /> : null}
+                    </div>
+                    <div className="row-actions">
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => setSettingUp(client)}
+                        aria-label={`Set up ${client.displayName}`}
+                      >
+                        <PlugZap size={14} aria-hidden="true" /> Set up
+                      </button>
+                    </div>
+                  </li>
                 ))}
               </ul>
             </details>
@@ -67,8 +112,40 @@ export function ClientsPage() {
         </>
       )}
       {importing ? <ImportDialog client={importing} onClose={() => setImporting(null)} /> : null}
+      {settingUp ? (
+        <ClientSetupDialog
+          client={settingUp}
+          onClose={() => setSettingUp(null)}
+          onConnected={(result) => {
+            setConnected({
+              id: settingUp.id,
+              text: connectedText(settingUp, result, writtenUrl),
+              ...(result.backupPath ? { backup: result.backupPath } : {}),
+            });
+            void refresh();
+          }}
+        />
+      ) : null}
     </>
   );
+}
+
+/** What the row says after Connect: where the client reaches the hub, what to do next, what changed. */
+function connectedText(
+  client: AiClient,
+  result: { changed: boolean; restartHint: string; modeTightened?: { from: number; to: number } },
+  writtenUrl: string | undefined,
+): string {
+  const where =
+    client.supportsHttp && writtenUrl ? `: ${client.displayName} reaches Switchboard at ${writtenUrl}` : '';
+  const tightened = result.modeTightened
+    ? ` The file holds a token, so it is now readable by you only (mode ${octal(result.modeTightened.from)} → ${octal(result.modeTightened.to)}).`
+    : '';
+  return `${result.changed ? 'Connected' : 'Already up to date'}${where}.${result.changed ? ` ${result.restartHint}` : ''}${tightened}`;
+}
+
+function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
 }
 
 /**
@@ -80,7 +157,7 @@ function WhereItListens({ status }: { status: GatewayStatus }) {
   const written = `http://127.0.0.1:${status.configuredPort}/mcp`;
   const elsewhere = status.state !== 'stopped' && status.port !== status.configuredPort;
   return (
-    <section aria-label="Where Switchboard listens" className="stack">
+    <section aria-label="Where Switchboard listens" className="stack where-it-listens">
       {elsewhere ? (
         <Callout tone="warn">
           <p>
@@ -105,41 +182,31 @@ function WhereItListens({ status }: { status: GatewayStatus }) {
 
 function ClientRow({
   client,
-  writtenUrl,
+  done,
+  onConnect,
   onImport,
 }: {
   client: AiClient;
-  /** The address an HTTP client's entry names (undefined until the gateway status is known). */
-  writtenUrl: string | undefined;
+  /** What the last Connect said, shown until the next action. */
+  done: { text: string; backup?: string } | null;
+  onConnect: () => void;
   onImport: () => void;
 }) {
   const queryClient = useQueryClient();
-  const [done, setDone] = useState<{ text: string; backup?: string } | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['clients.list'] });
-  const connect = useMutationCommand('clients.connect', {
-    onSuccess: (r) => {
-      setDone({
-        text: `${r.changed ? 'Connected' : 'Already up to date'}${
-          client.supportsHttp && writtenUrl
-            ? `: ${client.displayName} reaches Switchboard at ${writtenUrl}`
-            : ''
-        }.${r.changed ? ` ${r.restartHint}` : ''}`,
-        ...(r.backupPath ? { backup: r.backupPath } : {}),
-      });
-      refresh();
-    },
-  });
+  const [said, setSaid] = useState<{ text: string; backup?: string } | null>(null);
+  const check = useMutationCommand('clients.check');
   const disconnect = useMutationCommand('clients.disconnect', {
     onSuccess: (r) => {
-      setDone({
+      setSaid({
         text: r.changed ? `Disconnected. ${r.restartHint}` : 'Nothing to remove.',
         ...(r.backupPath ? { backup: r.backupPath } : {}),
       });
-      refresh();
+      check.reset();
+      void queryClient.invalidateQueries({ queryKey: ['clients.list'] });
     },
   });
   const look = ENTRY_LOOK[client.entry];
-  const busy = connect.isPending || disconnect.isPending;
+  const shown = said ?? done;
   return (
     <li className="row client-row">
       <div className="row-main">
@@ -158,41 +225,46 @@ function ClientRow({
             Its Switchboard entry points at an old address or token. Connect again to update it.
           </p>
         ) : null}
-        {done ? (
-          <p className="row-sub small" role="status">
-            {done.text}
-            {done.backup ? (
-              <>
-                {' '}
-                Backup: <span className="mono">{done.backup}</span>
-              </>
-            ) : null}
-          </p>
-        ) : null}
+        {shown ? <Done done={shown} /> : null}
+        {check.data ? <CheckResult check={check.data} /> : null}
         {!client.supportsHttp ? (
           <p className="row-sub small muted">
             Talks to Switchboard through the stdio bridge (it cannot use an HTTP URL).
           </p>
         ) : null}
-        <ErrorBanner error={connect.error ?? disconnect.error} />
+        <ErrorBanner error={disconnect.error ?? check.error} />
       </div>
       <div className="row-actions">
         {client.entry === 'current' ? (
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => disconnect.mutate({ id: client.id })}
-            aria-label={`Disconnect ${client.displayName}`}
-          >
-            <Unlink size={14} aria-hidden="true" /> Disconnect
-          </button>
+          <>
+            <button
+              type="button"
+              className="button"
+              disabled={check.isPending}
+              onClick={() => check.mutate({ id: client.id })}
+              aria-label={`Test ${client.displayName}'s entry`}
+            >
+              <PlugZap size={14} aria-hidden="true" /> {check.isPending ? 'Testing…' : 'Test'}
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={disconnect.isPending}
+              onClick={() => disconnect.mutate({ id: client.id })}
+              aria-label={`Disconnect ${client.displayName}`}
+            >
+              <Unlink size={14} aria-hidden="true" /> Disconnect
+            </button>
+          </>
         ) : (
           <button
             type="button"
             className="button primary"
-            disabled={busy || client.entry === 'unreadable' || client.entry === 'conflict'}
-            onClick={() => connect.mutate({ id: client.id })}
+            disabled={client.entry === 'unreadable' || client.entry === 'conflict'}
+            onClick={() => {
+              setSaid(null);
+              onConnect();
+            }}
             aria-label={`${client.entry === 'outdated' ? 'Update' : 'Connect'} ${client.displayName}`}
           >
             <Link2 size={14} aria-hidden="true" /> {client.entry === 'outdated' ? 'Update' : 'Connect'}
@@ -217,95 +289,35 @@ function ClientRow({
   );
 }
 
-/** Shows what an import would do (a dry run) before doing it. */
-function ImportDialog({ client, onClose }: { client: AiClient; onClose: () => void }) {
-  const queryClient = useQueryClient();
-  const preview = useCommand('clients.importPreview', { id: client.id }, { staleTime: 0, gcTime: 0 });
-  const run = useMutationCommand('clients.import', {
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['servers.list'] }),
-  });
-  const adds = preview.data?.add ?? [];
+function Done({ done }: { done: { text: string; backup?: string } }) {
   return (
-    <Dialog
-      open
-      onOpenChange={(open) => (open ? undefined : onClose())}
-      title={`Import servers from ${client.displayName}`}
-      description="Nothing changes until you confirm. The client's own config is left as it is."
-      wide
-    >
-      <ErrorBanner error={preview.error} title="Could not read the client's servers" />
-      {preview.isPending ? <SkeletonRows rows={3} height={40} label="Reading the client's servers…" /> : null}
-      {run.data ? (
-        <Callout tone="ok">
-          Imported {run.data.imported.length} server{run.data.imported.length === 1 ? '' : 's'}:{' '}
-          {run.data.imported.join(', ') || 'none'}. Set any secret values under each server's Variables.
-        </Callout>
-      ) : preview.data ? (
-        <div className="stack">
-          {adds.length === 0 ? <p>There is nothing new to import.</p> : <p>These would be added:</p>}
-          {adds.length ? (
-            <ul className="rows compact-rows">
-              {adds.map((a) => (
-                <li className="row" key={a.prefix}>
-                  <div className="row-main">
-                    <div className="row-title">
-                      {a.name} <span className="mono muted small">{a.prefix}</span>{' '}
-                      <span className="muted small">{a.transport}</span>
-                    </div>
-                    {a.secretNames.length ? (
-                      <p className="row-sub small">
-                        Secrets to enter again: <span className="mono">{a.secretNames.join(', ')}</span>
-                      </p>
-                    ) : null}
-                    {a.missingNames.length ? (
-                      <p className="row-sub small warn-text">
-                        Missing values: <span className="mono">{a.missingNames.join(', ')}</span>
-                      </p>
-                    ) : null}
-                  </div>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          {preview.data.skipped.length ? (
-            <details>
-              <summary>Skipped ({preview.data.skipped.length})</summary>
-              <ul className="plain-list">
-                {preview.data.skipped.map((s) => (
-                  <li key={s.name}>
-                    <span className="mono">{s.name}</span>: {s.reason}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-          <details>
-            <summary>Dry-run output</summary>
-            <pre className="code-block">{preview.data.text}</pre>
-          </details>
-          <ErrorBanner error={run.error} title="The import failed" />
-          <div className="button-row end">
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button primary"
-              disabled={adds.length === 0 || run.isPending}
-              onClick={() => run.mutate({ id: client.id })}
-            >
-              {run.isPending ? 'Importing…' : `Import ${adds.length} server${adds.length === 1 ? '' : 's'}`}
-            </button>
-          </div>
-        </div>
+    <p className="row-sub small" role="status">
+      {done.text}
+      {done.backup ? (
+        <>
+          {' '}
+          Backup: <span className="mono">{done.backup}</span>
+        </>
       ) : null}
-      {run.data ? (
-        <div className="button-row end">
-          <button type="button" className="button primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      ) : null}
-    </Dialog>
+    </p>
+  );
+}
+
+/** What Test found, through exactly the entry in the client's file. */
+function CheckResult({ check }: { check: EntryCheck }) {
+  if (!check.ok) {
+    return (
+      <p className="row-sub small error-text" role="status">
+        Test failed: {check.problem}
+      </p>
+    );
+  }
+  const sample = check.sampleTools?.length ? ` (${check.sampleTools.join(', ')}…)` : '';
+  return (
+    <p className="row-sub small ok-text" role="status">
+      Works: <span className="mono">{check.target}</span> lists {check.toolCount} tool
+      {check.toolCount === 1 ? '' : 's'}
+      {sample}.
+    </p>
   );
 }

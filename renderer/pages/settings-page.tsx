@@ -4,7 +4,7 @@ import { KeyRound, Upload } from 'lucide-react';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { SettingsSchema, type Settings } from '../../preload/contract/index.ts';
+import { SettingsSchema, type CommandOutput, type Settings } from '../../preload/contract/index.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
@@ -245,6 +245,8 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
   );
 }
 
+type AppInfo = CommandOutput<'app.info'>;
+
 const NUMBER_INPUT = { type: 'number', inputMode: 'numeric' } as const;
 
 function SwitchRow({
@@ -410,12 +412,21 @@ function TokensSection() {
   );
 }
 
+/** Which key store encrypts the secrets, in a person's words (a passphrase vault is not the OS key store). */
+const KEY_STORE_LABEL: Record<NonNullable<AppInfo['vault']['keyStore']> | 'none', string> = {
+  keyring: 'Encrypted with the OS keyring',
+  'safe-storage': 'Encrypted with the OS key store',
+  passphrase: 'Encrypted with your vault passphrase',
+  memory: 'Encrypted with a key held in memory only (lost when Switchboard stops)',
+  none: 'Ready: no secret stored yet',
+};
+
 function DataSection({
   dataDir,
   vault,
 }: {
   dataDir: string | undefined;
-  vault: { ok: boolean; message?: string | undefined } | undefined;
+  vault: AppInfo['vault'] | undefined;
 }) {
   const exporter = useMutationCommand('transfer.export');
   const importer = useMutationCommand('transfer.import');
@@ -443,7 +454,7 @@ function DataSection({
         <dd>
           {vault ? (
             vault.ok ? (
-              <Pill tone="ok">Encrypted with the OS key store</Pill>
+              <Pill tone="ok">{KEY_STORE_LABEL[vault.keyStore ?? 'none']}</Pill>
             ) : (
               <>
                 <Pill tone="err">Unavailable</Pill> <span className="small">{vault.message}</span>

@@ -92,11 +92,28 @@ test.describe('journey (c): serve --port, then connect Cursor', () => {
       .filter({ has: page.getByText('Cursor', { exact: true }) });
     await expect(cursor).toContainText('Not connected');
     await cursor.getByRole('button', { name: 'Connect Cursor' }).click();
+
+    // Before writing: the lines it would write, with a placeholder where the token goes; nothing written yet.
+    const dialog = page.getByRole('dialog', { name: 'Connect Cursor' });
+    const changes = dialog.getByRole('region', { name: 'Changes to the file' });
+    await expect(changes).toContainText(`Switchboard creates ${join(home, '.cursor', 'mcp.json')}`);
+    await expect(changes).toContainText(`+       "url": "${listening}",`);
+    await expect(changes).toContainText('Bearer <new-token-made-when-you-connect>');
+    await expect(readFile(join(home, '.cursor', 'mcp.json'))).rejects.toThrow();
+    await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(dialog).toHaveCount(0);
     await expect(cursor.getByRole('status')).toContainText(
       `Connected: Cursor reaches Switchboard at ${listening}.`,
       { timeout: 30_000 },
     );
     await expect(cursor.getByRole('button', { name: 'Disconnect Cursor' })).toBeVisible();
+
+    // Test: the hub's tools, listed through exactly the entry now in Cursor's file.
+    await cursor.getByRole('button', { name: "Test Cursor's entry" }).click();
+    await expect(cursor.getByRole('status').filter({ hasText: 'Works:' })).toContainText(
+      new RegExp(`Works: ${listening.replaceAll('.', '\\.')} lists \\d+ tools \\(echo__`),
+      { timeout: 30_000 },
+    );
 
     // What Cursor would do: read its file and connect with exactly what is there.
     const file = JSON.parse(await readFile(join(home, '.cursor', 'mcp.json'), 'utf8')) as CursorFile;
@@ -119,5 +136,32 @@ test.describe('journey (c): serve --port, then connect Cursor', () => {
     } finally {
       await client.close().catch(() => {});
     }
+  });
+  test('a client that was not found: the entry to paste by hand, or connected anyway', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(hub.uiUrl.replace('#token=', '#/clients?token='));
+    await page.getByText(/^Not found on this machine/).click();
+    await page.getByRole('button', { name: 'Set up Windsurf' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect Windsurf' });
+    await expect(dialog).toContainText('Windsurf was not found on this machine.');
+
+    await dialog.getByText('Set it up by hand instead').click();
+    const entry = dialog.getByLabel('Entry for Windsurf');
+    await expect(entry).toContainText(`"serverUrl": "http://127.0.0.1:${port}/mcp"`);
+    await expect(entry).toContainText('Bearer <new-token-made-when-you-connect>');
+    await dialog.getByRole('button', { name: 'Make a token for it' }).click();
+    await expect(entry).toContainText(/Bearer sbt_[A-Za-z0-9_-]{43}/);
+    await expect(dialog).toContainText('shown this once');
+
+    await dialog.getByRole('button', { name: 'Connect anyway' }).click();
+    await expect(dialog).toHaveCount(0);
+    const windsurf = page
+      .getByRole('list', { name: 'Detected clients' })
+      .getByRole('listitem')
+      .filter({ has: page.getByText('Windsurf', { exact: true }) });
+    await expect(windsurf.getByRole('status')).toContainText('Connected: Windsurf reaches Switchboard');
+    await expect(windsurf).toContainText('Connected');
+    const file = await readFile(join(home, '.codeium', 'windsurf', 'mcp_config.json'), 'utf8');
+    expect(file).toMatch(/"serverUrl": "http:\/\/127\.0\.0\.1:\d+\/mcp"/);
   });
 });

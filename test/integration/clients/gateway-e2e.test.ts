@@ -179,3 +179,92 @@ describe('install links', () => {
     });
   }
 });
+
+describe('before and after writing: the dry run, a hand-made entry and Test', () => {
+  const CANARY = 'ghp_PreviewCanary0123456789abcdefABCDEF';
+  const tokenNames = async () =>
+    (JSON.parse((await cli.run(['--json', 'token', 'list'])).stdout) as { name: string }[]).map(
+      (t) => t.name,
+    );
+
+  it('connect --dry-run shows only the lines it would change, masked, and makes and changes nothing', async () => {
+    const file = clientFileIn(home.dir, 'windsurf');
+    // A compact file: the person's own server, with their key, sits on the very line our entry changes.
+    const compact = `{"mcpServers":{"gh":{"command":"npx","env":{"GITHUB_TOKEN":"${CANARY}"}}}}\n`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, compact);
+    const before = await tokenNames();
+
+    const run = await cli.run(['connect', 'windsurf', '--dry-run']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`would change ${file}`);
+    expect(run.stdout).toContain(`http://127.0.0.1:${port}/mcp`);
+    expect(run.stdout).toContain('<new-token-made-when-you-connect>');
+    expect(run.stdout).toContain('a new client token would be made');
+    for (const form of [CANARY, Buffer.from(CANARY).toString('base64'), CANARY.slice(4, 20)])
+      expect(run.stdout + run.stderr).not.toContain(form);
+    expect(fs.readFileSync(file, 'utf8')).toBe(compact);
+    expect(await tokenNames()).toEqual(before);
+
+    const json = await cli.run(['--json', 'connect', 'windsurf', '--dry-run']);
+    const preview = JSON.parse(json.stdout) as { changed: boolean; newToken: boolean; hunks: unknown[] };
+    expect(preview).toMatchObject({ changed: true, newToken: true });
+    expect(preview.hunks.length).toBeGreaterThan(0);
+    expect(json.stdout).not.toContain(CANARY);
+    fs.rmSync(file);
+  });
+
+  it('clients test lists the tools through exactly the written entry, and says why when it cannot', async () => {
+    const none = await cli.run(['clients', 'test', 'gemini-cli']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/has no Switchboard entry to test; connect Gemini CLI first/);
+
+    expect((await cli.run(['connect', 'gemini-cli'])).code).toBe(0);
+    const works = await cli.run(['clients', 'test', 'gemini-cli']);
+    expect(works.code, works.stderr).toBe(0);
+    expect(works.stdout).toMatch(new RegExp(`http://127.0.0.1:${port}/mcp lists \\d+ tools \\(echo__`));
+
+    // The stdio bridge, started exactly as the file says.
+    expect((await cli.run(['connect', 'claude-desktop'])).code).toBe(0);
+    const bridge = await cli.run(['--json', 'clients', 'test', 'claude-desktop']);
+    expect(bridge.code, bridge.stderr).toBe(0);
+    expect(JSON.parse(bridge.stdout)).toMatchObject({
+      ok: true,
+      sampleTools: expect.arrayContaining(['echo__add']),
+    });
+
+    // The same entry pointed at a port nothing listens on: the cause and the way out.
+    const file = clientFileIn(home.dir, 'gemini-cli');
+    const written = fs.readFileSync(file, 'utf8');
+    const elsewhere = await freePort();
+    fs.writeFileSync(file, written.replace(`127.0.0.1:${port}`, `127.0.0.1:${elsewhere}`));
+    const refused = await cli.run(['clients', 'test', 'gemini-cli']);
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toContain(
+      `nothing listens on http://127.0.0.1:${elsewhere}/mcp: start Switchboard`,
+    );
+    fs.writeFileSync(file, written);
+
+    // A revoked token: refused, and the message never quotes it.
+    expect((await cli.run(['token', 'revoke', 'gemini-cli'])).code).toBe(0);
+    const token = /Bearer (sbt_[A-Za-z0-9_-]+)/.exec(written)?.[1] ?? 'missing';
+    await expect
+      .poll(async () => (await cli.run(['clients', 'test', 'gemini-cli'])).stderr, { timeout: 15_000 })
+      .toMatch(/refused the entry's token \(HTTP 401\).*connect Gemini CLI again/);
+    const last = await cli.run(['clients', 'test', 'gemini-cli']);
+    expect(last.stderr + last.stdout).not.toContain(token);
+  });
+
+  it('connect --print-entry gives an entry to paste by hand; pasted, it is current and it works', async () => {
+    const run = await cli.run(['connect', 'cursor', '--print-entry']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('It carries the new client token "cursor"');
+    const file = clientFileIn(home.dir, 'cursor');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, run.stdout);
+    const rows = JSON.parse((await cli.run(['--json', 'clients'])).stdout) as { id: string; entry: string }[];
+    expect(rows.find((r) => r.id === 'cursor')?.entry).toBe('current');
+    const tested = await cli.run(['clients', 'test', 'cursor']);
+    expect(tested.code, tested.stderr).toBe(0);
+  });
+});

@@ -102,7 +102,10 @@ const VALID: [CommandName, unknown][] = [
   ['tokens.list', {}],
   ['tokens.revoke', { name: 'my-app' }],
   ['clients.list', {}],
+  ['clients.previewConnect', { id: 'cursor' }],
   ['clients.connect', { id: 'cursor' }],
+  ['clients.check', { id: 'cursor' }],
+  ['clients.manualEntry', { id: 'cursor' }],
   ['clients.disconnect', { id: 'cursor' }],
   ['clients.importPreview', { id: 'claude-desktop' }],
   ['clients.import', { id: 'claude-desktop' }],
@@ -485,6 +488,12 @@ describe('settings, tokens, clients, transfer, gateway', () => {
   });
 });
 
+describe('app.info', () => {
+  it('names the key store that holds the data key (this hub: the memory one), not always "the OS key store"', async () => {
+    expect((await ok<{ vault: unknown }>('app.info', {})).vault).toEqual({ ok: true, keyStore: 'memory' });
+  });
+});
+
 describe('the canary secret', () => {
   it('never appears in any command output or event payload', async () => {
     // Touch every read command once more after the secret is set.
@@ -493,6 +502,7 @@ describe('the canary secret', () => {
     await run('servers.get', { prefix: 'echo' });
     await run('servers.logs', { prefix: 'echo' });
     await run('clients.importPreview', { id: 'claude-desktop' });
+    await run('clients.previewConnect', { id: 'claude-desktop' });
     expect(outputs.length).toBeGreaterThan(60);
     for (const output of outputs) expect(JSON.stringify(output)).not.toContain(CANARY);
     expect(seen.length + EVENT_NAMES.length).toBeGreaterThan(0);

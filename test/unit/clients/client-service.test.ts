@@ -356,6 +356,56 @@ describe('connect and disconnect', () => {
   });
 });
 
+describe('previewConnect and manualEntry', () => {
+  it("shows the changed lines with a placeholder token, masks the person's keys, and makes nothing", async () => {
+    const before = write(userFile('claude-code'), CLAUDE_FILE);
+    service = makeService({ redactKnown: (text) => text.replaceAll('Alt+Space', '[KNOWN]') });
+    const preview = await service.previewConnect('claude-code');
+    expect(preview).toMatchObject({ changed: true, newToken: true, exists: true, kind: 'http' });
+    const shown = preview.hunks.flatMap((h) => h.lines.map((l) => `${l.op}${l.text}`));
+    expect(shown).toContain('+    "switchboard": {');
+    expect(shown.join('\n')).toContain('Bearer <new-token-made-when-you-connect>');
+    expect(preview.snippet).toContain('"url": "http://127.0.0.1:17517/mcp"');
+    expect(JSON.stringify(preview)).not.toContain(SECRET);
+    expect(fs.readFileSync(userFile('claude-code'), 'utf8')).toBe(before);
+    expect(tokens.list()).toEqual([]);
+
+    // Connected: the file's own live token is kept, so nothing would change and nothing shows it.
+    await service.connect('claude-code');
+    const token = tokenIn(userFile('claude-code'));
+    const again = await service.previewConnect('claude-code');
+    expect(again).toMatchObject({ changed: false, newToken: false, hunks: [] });
+    expect(again.snippet).toContain('Bearer <the-token-already-in-this-file>');
+    expect(JSON.stringify(again)).not.toContain(token);
+  });
+
+  it('an undetected client previews the file it would create', async () => {
+    const preview = await service.previewConnect('windsurf');
+    expect(preview).toMatchObject({
+      exists: false,
+      detected: false,
+      changed: true,
+      path: userFile('windsurf'),
+    });
+    expect(preview.hunks[0]?.lines.every((l) => l.op === '+')).toBe(true);
+  });
+
+  it('manualEntry makes a new token for the file (revoking the old one); pasted, the entry is current', async () => {
+    await service.connect('cursor');
+    const old = tokenIn(userFile('cursor'));
+    const manual = await service.manualEntry('cursor');
+    expect(manual.tokenName).toBe('cursor');
+    expect(isLive(old, 'cursor')).toBe(false);
+    fs.writeFileSync(userFile('cursor'), manual.snippet);
+    expect(isLive(tokenIn(userFile('cursor')), 'cursor')).toBe(true);
+    expect((await rows()).cursor?.entry).toBe('current');
+
+    const bridge = await service.manualEntry('claude-desktop');
+    expect(bridge.tokenName).toBeUndefined();
+    expect(bridge.snippet).toContain('"bridge"');
+  });
+});
+
 describe('printLink', () => {
   it('carries the token the file already has, or a new one; only Cursor and VS Code have links', async () => {
     await service.connect('cursor');
