@@ -1,12 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { KeyRound, Upload } from 'lucide-react';
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId } from 'react';
 import { useForm } from 'react-hook-form';
-import { z } from 'zod';
-import { SettingsSchema, type CommandOutput, type Settings } from '../../preload/contract/index.ts';
+import type { z } from 'zod';
+import { SettingsSchema, type Settings } from '../../preload/contract/index.ts';
 import { CopyButton } from '../components/copy-button.tsx';
-import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
 import { Callout, ErrorBanner } from '../components/error-banner.tsx';
 import { InputField } from '../components/form-field.tsx';
 import { Pill } from '../components/health-badge.tsx';
@@ -15,8 +13,10 @@ import { Skeleton, SkeletonRows } from '../components/skeleton.tsx';
 import { useToast } from '../components/toaster.tsx';
 import { Toggle } from '../components/toggle.tsx';
 import { useCommand, useMutationCommand } from '../hooks/use-command.ts';
+import { Section } from '../components/settings-section.tsx';
+import { TokensSection } from '../components/settings-tokens.tsx';
+import { DataSection } from '../components/settings-data.tsx';
 import type { ThemeChoice } from '../hooks/use-theme.ts';
-import { formatDateTime, formatRelative } from '../lib/format.ts';
 
 /** Gateway, preferences, client tokens, data (export/import) and appearance. */
 export function SettingsPage({
@@ -44,28 +44,6 @@ export function SettingsPage({
         ) : null}
       </div>
     </>
-  );
-}
-
-function Section({
-  id,
-  title,
-  description,
-  children,
-}: {
-  id: string;
-  title: string;
-  description?: string;
-  children: ReactNode;
-}) {
-  return (
-    <section className="card settings-section" aria-labelledby={id}>
-      <h2 id={id} className="section-title">
-        {title}
-      </h2>
-      {description ? <p className="hint section-description">{description}</p> : null}
-      {children}
-    </section>
   );
 }
 
@@ -245,8 +223,6 @@ function PreferencesForm({ settings, mode }: { settings: Settings; mode: 'deskto
   );
 }
 
-type AppInfo = CommandOutput<'app.info'>;
-
 const NUMBER_INPUT = { type: 'number', inputMode: 'numeric' } as const;
 
 function SwitchRow({
@@ -271,284 +247,6 @@ function SwitchRow({
       </div>
       <Toggle id={id} checked={checked} onCheckedChange={onChange} />
     </div>
-  );
-}
-
-const TokenNameSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Give the token a name, e.g. the client that will use it')
-    .max(64, 'At most 64 characters'),
-});
-
-function TokensSection() {
-  const tokens = useCommand('tokens.list', {});
-  const client = useQueryClient();
-  const id = useId();
-  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const notify = useToast();
-  // "Create token" is disabled while it works, so it cannot take focus back: the name field does.
-  const nameField = () => document.getElementById(`${id}-name`);
-  const form = useForm<z.input<typeof TokenNameSchema>, unknown, z.output<typeof TokenNameSchema>>({
-    resolver: zodResolver(TokenNameSchema),
-    defaultValues: { name: '' },
-  });
-  const create = useMutationCommand('tokens.create', {
-    onSuccess: (result) => {
-      setCreated(result);
-      form.reset({ name: '' });
-      void client.invalidateQueries({ queryKey: ['tokens.list'] });
-    },
-    onError: (error) => form.setError('name', { type: 'server', message: error.message }),
-  });
-  const revoke = useMutationCommand('tokens.revoke', {
-    onSuccess: (_done, input) => {
-      setRevoking(null);
-      notify(`Revoked “${input.name}”: clients using it are refused from now on.`);
-      void client.invalidateQueries({ queryKey: ['tokens.list'] });
-    },
-  });
-
-  return (
-    <Section
-      id="set-tokens"
-      title="Client tokens"
-      description="Each AI client authenticates to the gateway with its own token. Connecting a client on the Clients page creates one for you."
-    >
-      {tokens.isPending ? (
-        <SkeletonRows rows={2} height={40} label="Loading tokens…" />
-      ) : tokens.data && tokens.data.length ? (
-        <table className="table">
-          <caption className="sr-only">Client tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => (
-              <tr key={t.name}>
-                <td className="mono">{t.name}</td>
-                <td title={formatDateTime(t.createdAt)}>{formatRelative(t.createdAt)}</td>
-                <td>
-                  {t.lastUsedAt ? (
-                    <span title={formatDateTime(t.lastUsedAt)}>{formatRelative(t.lastUsedAt)}</span>
-                  ) : (
-                    <span className="muted">never</span>
-                  )}
-                </td>
-                <td className="num">
-                  <button
-                    type="button"
-                    className="button small danger-ghost"
-                    onClick={() => setRevoking(t.name)}
-                    aria-label={`Revoke ${t.name}`}
-                  >
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="muted">No tokens yet.</p>
-      )}
-      <ErrorBanner error={tokens.error} />
-      <form
-        noValidate
-        className="inline-form"
-        onSubmit={form.handleSubmit((v) => create.mutate({ name: v.name }))}
-        aria-label="Create a token"
-      >
-        <InputField
-          id={`${id}-name`}
-          label="New token name"
-          error={form.formState.errors.name?.message}
-          input={{ autoComplete: 'off', placeholder: 'e.g. my-script', ...form.register('name') }}
-        />
-        <button type="submit" className="button" disabled={create.isPending}>
-          <KeyRound size={14} aria-hidden="true" /> Create token
-        </button>
-      </form>
-      <Dialog
-        open={created !== null}
-        onOpenChange={(open) => (open ? undefined : setCreated(null))}
-        title={`Token “${created?.name ?? ''}” created`}
-        description="Copy it now: this is the only time it is shown. Only a hash is kept."
-        returnFocus={nameField}
-      >
-        <div className="token-once">
-          <code className="url-box" aria-label="The new token">
-            {created?.token}
-          </code>
-          {created ? <CopyButton text={created.token} label="Copy token" /> : null}
-        </div>
-        <div className="button-row end">
-          <button type="button" className="button primary" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
-      </Dialog>
-      <ConfirmDialog
-        open={revoking !== null}
-        onOpenChange={(open) => (open ? undefined : setRevoking(null))}
-        title={`Revoke “${revoking ?? ''}”?`}
-        body="Clients using this token are refused at once."
-        confirmLabel={revoke.isPending ? 'Revoking…' : 'Revoke token'}
-        busy={revoke.isPending}
-        returnFocus={nameField}
-        onConfirm={() => revoking && revoke.mutate({ name: revoking })}
-      />
-      <ErrorBanner error={revoke.error} title="The token was not revoked" />
-    </Section>
-  );
-}
-
-/** Which key store encrypts the secrets, in a person's words (a passphrase vault is not the OS key store). */
-const KEY_STORE_LABEL: Record<NonNullable<AppInfo['vault']['keyStore']> | 'none', string> = {
-  keyring: 'Encrypted with the OS keyring',
-  'safe-storage': 'Encrypted with the OS key store',
-  passphrase: 'Encrypted with your vault passphrase',
-  memory: 'Encrypted with a key held in memory only (lost when Switchboard stops)',
-  none: 'Ready: no secret stored yet',
-};
-
-function DataSection({
-  dataDir,
-  vault,
-}: {
-  dataDir: string | undefined;
-  vault: AppInfo['vault'] | undefined;
-}) {
-  const exporter = useMutationCommand('transfer.export');
-  const importer = useMutationCommand('transfer.import');
-  const client = useQueryClient();
-  const [importText, setImportText] = useState('');
-  const id = useId();
-  return (
-    <Section
-      id="set-data"
-      title="Data"
-      description="Where Switchboard keeps its registry and encrypted secrets."
-    >
-      <dl className="facts">
-        <dt>Data folder</dt>
-        <dd className="with-action">
-          {dataDir ? (
-            <>
-              <code className="break">{dataDir}</code> <CopyButton text={dataDir} label="Copy path" />
-            </>
-          ) : (
-            <Skeleton width={260} height={16} />
-          )}
-        </dd>
-        <dt>Secret storage</dt>
-        <dd>
-          {vault ? (
-            vault.ok ? (
-              <Pill tone="ok">{KEY_STORE_LABEL[vault.keyStore ?? 'none']}</Pill>
-            ) : (
-              <>
-                <Pill tone="err">Unavailable</Pill> <span className="small">{vault.message}</span>
-              </>
-            )
-          ) : (
-            <Skeleton width={200} height={16} />
-          )}
-        </dd>
-      </dl>
-      <div className="transfer">
-        <div className="stack">
-          <h3 className="subsection-title">Export</h3>
-          <p className="hint">Server definitions and settings as JSON. Secret values are never exported.</p>
-          <div className="button-row">
-            <button
-              type="button"
-              className="button"
-              disabled={exporter.isPending}
-              onClick={() => exporter.mutate({})}
-            >
-              {exporter.isPending ? 'Exporting…' : 'Export'}
-            </button>
-            {exporter.data ? (
-              <>
-                <a
-                  className="button"
-                  download="switchboard-export.json"
-                  href={`data:application/json;charset=utf-8,${encodeURIComponent(exporter.data.text)}`}
-                >
-                  Download file
-                </a>
-                <CopyButton text={exporter.data.text} />
-              </>
-            ) : null}
-          </div>
-          <ErrorBanner error={exporter.error} />
-        </div>
-        <form
-          className="stack"
-          aria-label="Import"
-          onSubmit={(e) => {
-            e.preventDefault();
-            importer.mutate(
-              { text: importText },
-              {
-                onSuccess: () => {
-                  setImportText('');
-                  void client.invalidateQueries({ queryKey: ['servers.list'] });
-                },
-              },
-            );
-          }}
-        >
-          <h3 className="subsection-title">Import</h3>
-          <div className="field">
-            <label htmlFor={`${id}-file`}>Choose an export file</label>
-            <input
-              id={`${id}-file`}
-              type="file"
-              accept="application/json,.json"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setImportText(await file.text());
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-text`}>…or paste its contents</label>
-            <textarea
-              id={`${id}-text`}
-              className="mono"
-              rows={3}
-              spellCheck={false}
-              value={importText}
-              onChange={(e) => setImportText(e.target.value)}
-            />
-          </div>
-          <div className="button-row">
-            <button type="submit" className="button" disabled={!importText.trim() || importer.isPending}>
-              <Upload size={14} aria-hidden="true" /> {importer.isPending ? 'Importing…' : 'Import'}
-            </button>
-            <span role="status" className="small">
-              {importer.data
-                ? importer.data.imported.length
-                  ? `Imported ${importer.data.imported.length} server${importer.data.imported.length === 1 ? '' : 's'}: ${importer.data.imported.join(', ')}.`
-                  : 'Nothing new to import: every server in the file is already here.'
-                : ''}
-            </span>
-          </div>
-          <ErrorBanner error={importer.error} title="The import failed" />
-        </form>
-      </div>
-    </Section>
   );
 }
 
