@@ -88,6 +88,11 @@ export interface HealthMonitor {
 interface Run {
   controller: AbortController;
   promise: Promise<HealthState | undefined>;
+  /**
+   * The upstream came back (running) while this check was in flight: a failure it then meets may be the old
+   * connection going away (a sign-in or an edit restarts the server), so it is checked once more at once.
+   */
+  restartedDuring?: boolean;
 }
 
 interface Entry {
@@ -240,7 +245,9 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       } finally {
         if (entry.run === run) {
           entry.run = null;
-          schedule(prefix, entry);
+          if (run.restartedDuring && entry.state.status !== 'healthy' && entry.state.status !== 'disabled')
+            void begin(prefix, false);
+          else schedule(prefix, entry);
         }
       }
       // Superseded: answer with the newer check, which reflects whatever prompted it.
@@ -370,6 +377,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
           ? { type: 'upstream', state: event.state }
           : { type: 'upstream', state: event.state, error },
       );
+      if (event.state === 'running' && entry.run) entry.run.restartedDuring = true;
       if (event.state === 'running' && !entry.run && entry.state.status !== 'disabled') {
         // Running says nothing about answering: find out now instead of showing "starting" until the next tick.
         void begin(event.prefix, false);

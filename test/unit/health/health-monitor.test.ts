@@ -573,6 +573,23 @@ describe('pool events', () => {
     expect(w.monitor.status('alpha')?.status).toBe('healthy');
   });
 
+  it('a probe that fails across a restart is not the last word: the server that came back is probed again', async () => {
+    // Seen after an OAuth sign-in: the sign-in restarts the upstream while the check it asked for is in
+    // flight; that check meets the old connection going away and fails, and the badge said so for a minute.
+    const w = world();
+    w.monitor.start();
+    await advance(1000);
+    expect(w.monitor.status('alpha')?.status).toBe('healthy');
+    w.script('alpha', { ms: 500, fail: new Error('connection closed') }, { ms: 20, latencyMs: 3 });
+    void w.monitor.checkNow('alpha');
+    await advance(10);
+    w.monitor.handleUpstreamEvent({ prefix: 'alpha', state: 'starting' });
+    w.monitor.handleUpstreamEvent({ prefix: 'alpha', state: 'running' });
+    await advance(1000);
+    expect(w.probesOf('alpha')).toBe(3);
+    expect(w.monitor.status('alpha')?.status).toBe('healthy');
+  });
+
   it('stopped counts only when the server is really idle-stopped', async () => {
     const w = world();
     w.monitor.start();
