@@ -111,3 +111,31 @@ describe('settings', () => {
     expect(warnings).toHaveLength(2);
   });
 });
+
+describe('reads are cached, never stale', () => {
+  it('sees a value another connection (another process: the CLI) committed', () => {
+    expect(settings.get('upstream.idleTimeoutSeconds')).toBe(600);
+    const clock = createFakeClock();
+    const other = openDatabase({ file: database.file, clock });
+    try {
+      createSettingsRepository(other, { clock }).set('upstream.idleTimeoutSeconds', 120);
+      expect(settings.get('upstream.idleTimeoutSeconds')).toBe(120);
+      createSettingsRepository(other, { clock }).reset('upstream.idleTimeoutSeconds');
+      expect(settings.get('upstream.idleTimeoutSeconds')).toBe(600);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('forgets a value set in a transaction that was rolled back', () => {
+    expect(settings.get('gateway.port')).toBe(17517);
+    expect(() =>
+      database.connection.transaction(() => {
+        settings.set('gateway.port', 18000);
+        expect(settings.get('gateway.port')).toBe(18000);
+        throw new Error('roll back');
+      })(),
+    ).toThrow('roll back');
+    expect(settings.get('gateway.port')).toBe(17517);
+  });
+});
