@@ -19,7 +19,8 @@ import { quantile } from './measure.ts';
 
 /**
  * Tool search (issue 13), measured. `node bench/tool-search.ts [--quick]` prints a markdown section; `bench/run.ts`
- * appends it to docs/benchmarks.md. Every number stands beside its baseline from the same run:
+ * appends it to docs/benchmarks.md. `node bench/tool-search.ts --dev [--misses]` looks at the development half only
+ * (for tuning: see renderDevelopment). Every number stands beside its baseline from the same run:
  *
  * - tokens: what a client receives from tools/list through the REAL gateway (a hub in this process, HTTP, SDK
  *   client) in full mode vs search mode — for the 39 real catalogs of test/fixtures/tool-catalogs and for 50 servers
@@ -437,7 +438,60 @@ export async function runToolSearchBench(options: { quick?: boolean; log?: (line
   return renderToolSearch(await measureToolSearch(options));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/**
+ * `--dev`: the development half only (what tuning may look at) and latency over its queries; the held-out half is
+ * neither ranked nor read. `--misses` adds, per development task whose acceptable tool is not in the top 5, the
+ * query, what it wanted and what ranked first.
+ */
+export function renderDevelopment(options: { misses?: boolean } = {}): string {
+  const { fixtures, queries } = loadFixtures();
+  const development = queries.filter((q) => isDevelopment(q.query));
+  const groups = groupsOf(fixtures);
+  const index = createToolIndex(groups);
+  const baseline = baselineIndex(groups);
+  const rank = (q: string) => index.search(q, { limit: 50 }).map((h) => h.id);
+  const ours = score(development, rank);
+  const theirs = score(development, (q) => baseline(q, 50));
+  const lat = latency(fiftyByTwenty(fixtures), development, 10);
+  const f = (x: number) => x.toFixed(3);
+  // Two halves of the development half (second byte of the hash): a change that only helps one is likely noise.
+  const half = (b: number) =>
+    score(
+      development.filter((q) => createHash('sha256').update(q.query).digest()[1]! % 2 === b),
+      rank,
+    );
+  const [a, b] = [half(0), half(1)];
+  const lines = [
+    `development half (n ${ours.queries}): recall@1 ${f(ours.recallAt1)}, recall@5 ${f(ours.recallAt5)}, ` +
+      `MRR ${f(ours.mrr)}; baseline ${f(theirs.recallAt1)} / ${f(theirs.recallAt5)} / ${f(theirs.mrr)}`,
+    `  its halves: A (n ${a.queries}) ${f(a.recallAt1)} / ${f(a.recallAt5)} / ${f(a.mrr)}, ` +
+      `B (n ${b.queries}) ${f(b.recallAt1)} / ${f(b.recallAt5)} / ${f(b.mrr)}`,
+    `latency over ${lat.tools} tools: p50 ${ms(lat.p50Ms)}, p99 ${ms(lat.p99Ms)}; build ${ms(lat.buildMs)}`,
+  ];
+  if (options.misses) {
+    const show = (id: string) => id.replace('\0', '/');
+    for (const q of development) {
+      const wanted = new Set(q.expected.map(([s, name]) => toolKey(s, name)));
+      const ranked = rank(q.query);
+      const at = ranked.findIndex((id) => wanted.has(id));
+      if (at >= 0 && at < 5) continue;
+      lines.push(
+        `miss (${at < 0 ? 'absent' : `#${at + 1}`}): ${q.query}`,
+        `  wanted ${[...wanted].map(show).join(', ')}`,
+        `  got    ${ranked.slice(0, 5).map(show).join(', ')}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+if (
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) &&
+  process.argv.includes('--dev')
+) {
+  process.stdout.write(renderDevelopment({ misses: process.argv.includes('--misses') }) + '\n');
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
   const markdown = await runToolSearchBench({ quick, log: (l) => process.stderr.write(`[bench] ${l}\n`) });
   process.stdout.write(markdown + '\n');

@@ -123,11 +123,15 @@ export interface QueryIntent {
   readOnly: boolean;
   /** Asks to delete, close, stop … something. */
   destructive: boolean;
+  /** Asks to create or change something and asks no question ("leave a comment on the MR"). */
+  writeOnly: boolean;
 }
 
 /** The intent of a query's words. */
 export function intentOf(words: readonly string[]): QueryIntent {
   const has = (set: ReadonlySet<string>) => words.some((w) => set.has(w));
   const destructive = has(QUERY_DELETE);
-  return { readOnly: has(QUERY_READ) && !has(QUERY_WRITE) && !destructive, destructive };
+  const read = has(QUERY_READ);
+  const write = has(QUERY_WRITE);
+  return { readOnly: read && !write && !destructive, destructive, writeOnly: write && !read };
 }

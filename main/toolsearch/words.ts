@@ -46,3 +46,33 @@ export function wordsOf(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * The words of a query that only stand inside values — quoted text (`type 'yes'`), names with `/ . @ : # \` inside
+ * (`facebook/react`, `src/app.ts`, `competitor.com`, `me@x.io`) — lowercased. They name what a tool acts on, not
+ * which tool: "react" in `facebook/react` is not an emoji reaction. A word that also stands outside a value is not
+ * one of them.
+ */
+export function valueWords(query: string): Set<string> {
+  const values: string[] = [];
+  const keep = (value: string) => {
+    values.push(value);
+    return ' ';
+  };
+  const rest = query
+    // A quote opens after a space (or at the start) and closes before one: "don't" and "john's" are no quotes.
+    .replace(
+      /(^|\s)(["'`\u201c\u2018])(.+?)["'`\u201d\u2019](?=\s|$|[.,;:!?])/g,
+      (_m, lead: string, _q, body: string) => {
+        values.push(body);
+        return `${lead} `;
+      },
+    )
+    .replace(/\S*[A-Za-z0-9][/.@:#\\][A-Za-z0-9]\S*/g, keep);
+  const plain = new Set(splitWords(rest).map((w) => w.toLowerCase()));
+  const out = new Set<string>();
+  for (const value of values) {
+    for (const word of splitWords(value)) if (!plain.has(word.toLowerCase())) out.add(word.toLowerCase());
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import type { ToolGroup } from '../../../main/toolsearch/tool-index.ts';
 import { createToolIndex, expandQuery } from '../../../main/toolsearch/tool-index.ts';
 import { expansionsOf } from '../../../main/toolsearch/thesaurus.ts';
 import { estimateTokens } from '../../../main/toolsearch/token-estimate.ts';
-import { splitWords, wordsOf } from '../../../main/toolsearch/words.ts';
+import { splitWords, valueWords, wordsOf } from '../../../main/toolsearch/words.ts';
 
 const tool = (name: string, description: string, extra: Partial<Tool> = {}): Tool => ({
   name,
@@ -62,6 +62,31 @@ describe('words', () => {
   });
 });
 
+describe('value words', () => {
+  it('finds the words of quoted text and of names with / . @ : inside, not of words also used plainly', () => {
+    expect([...valueWords("type 'yes' into the prompt")]).toEqual(['yes']);
+    expect([...valueWords('list the open bugs in facebook/react')]).toEqual(['facebook', 'react']);
+    expect([...valueWords('who wrote src/app.ts, and mail me@example.org')]).toEqual([
+      'src',
+      'app',
+      'ts',
+      'me',
+      'example',
+      'org',
+    ]);
+    expect([...valueWords("don't touch john's file")]).toEqual([]);
+    expect([...valueWords('open the file "notes.txt" in the file viewer')]).toEqual(['notes', 'txt']);
+  });
+
+  it('weighs them last and looks none of them up in the thesaurus', () => {
+    const { words, plain, expansions } = expandQuery('list the bugs in facebook/react');
+    expect(words).toEqual(['list', 'bugs', 'facebook', 'react']);
+    expect(plain).toBe(2);
+    expect(expansions).not.toContain('reaction');
+    expect(expandQuery('react to the message').expansions).toContain('reaction');
+  });
+});
+
 describe('thesaurus', () => {
   it('expands single words and word pairs, and ignores Object.prototype names', () => {
     expect(expansionsOf(['make', 'a', 'folder'])).toEqual(['directory']);
@@ -91,8 +116,17 @@ describe('tool documents', () => {
     expect(actionOf({ name: 'API-post-page' })).toBe('write');
     expect(actionOf({ name: 'browser_close', annotations: { readOnlyHint: true } })).toBe('read');
     expect(actionOf({ name: 'sequentialthinking' })).toBe('other');
-    expect(intentOf(['what', 'is', 'in', 'the', 'file'])).toEqual({ readOnly: true, destructive: false });
-    expect(intentOf(['what', 'should', 'i', 'delete'])).toEqual({ readOnly: false, destructive: true });
+    expect(intentOf(['what', 'is', 'in', 'the', 'file'])).toEqual({
+      readOnly: true,
+      destructive: false,
+      writeOnly: false,
+    });
+    expect(intentOf(['what', 'should', 'i', 'delete'])).toEqual({
+      readOnly: false,
+      destructive: true,
+      writeOnly: false,
+    });
+    expect(intentOf(['add', 'a', 'note'])).toEqual({ readOnly: false, destructive: false, writeOnly: true });
   });
 });
 
@@ -125,6 +159,16 @@ describe('the tool index', () => {
     const index = createToolIndex([files]);
     expect(index.search('what is in the file notes.txt')[0]?.id).toBe(toolKey('files', 'read_text_file'));
     expect(index.search('remove the file notes.txt')[0]?.id).toBe(toolKey('files', 'delete_file'));
+  });
+
+  it('demotes a reading tool for a task that only asks to change something', () => {
+    const notes = group('notes', [
+      tool('get_note', 'Get the note of an issue: the note text and the note author.'),
+      tool('create_note', 'Create a note on an issue.'),
+    ]);
+    const index = createToolIndex([notes]);
+    expect(index.search('add a note to issue 7')[0]?.id).toBe(toolKey('notes', 'create_note'));
+    expect(index.search('which note is on issue 7')[0]?.id).toBe(toolKey('notes', 'get_note'));
   });
 
   it('re-indexes only groups whose fingerprint moved, and drops missing ones', () => {
