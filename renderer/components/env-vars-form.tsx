@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ConfirmDialog } from './dialog.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { Pill } from './health-badge.tsx';
-import { RequiredMark } from './schema-form.tsx';
+import { RequiredMark } from './field-notes.tsx';
 
 type Values = Record<string, string>;
 

@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
-import { describedBy, FieldNotes, RequiredMark } from './schema-form.tsx';
+import { describedBy, FieldNotes, RequiredMark } from './field-notes.tsx';
 
 /**
  * A labelled form row: label, control, hint and error, wired with ids so a screen reader reads the hint
@@ -60,3 +60,8 @@ export interface ControlProps {
   'aria-invalid': true | undefined;
   'aria-required': true | undefined;
 }
+
+/** Inputs for identifiers, URLs and the like: monospace, no autofill. */
+export const MONO_INPUT = { className: 'mono', autoComplete: 'off' } as const;
+/** The same for commands, paths and names, where spell-check only gets in the way. */
+export const MONO_CODE_INPUT = { ...MONO_INPUT, spellCheck: false } as const;

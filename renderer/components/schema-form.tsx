@@ -1,5 +1,5 @@
 import { Plus, Trash2 } from 'lucide-react';
-import { useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState } from 'react';
 import {
   FormProvider,
   useFieldArray,
@@ -17,6 +17,9 @@ import {
   type FormValues,
   type JsonSchema,
 } from '../lib/schema-fields.ts';
+import { submitOnCtrlEnter } from '../lib/submit-on-ctrl-enter.ts';
+import { describedBy, FieldError, FieldNotes, RequiredMark } from './field-notes.tsx';
+import { RawJsonForm } from './raw-json-form.tsx';
 
 type Args = Record<string, unknown>;
 
@@ -150,13 +153,6 @@ function GeneratedForm({
       </form>
     </FormProvider>
   );
-}
-
-/** Ctrl+Enter (⌘+Enter) runs the tool from anywhere in the form, a multi-line field included. */
-function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>): void {
-  if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
-  event.preventDefault();
-  event.currentTarget.requestSubmit();
 }
 
 function containsRequired(fields: readonly FieldSpec[]): boolean {
@@ -352,139 +348,4 @@ function typeHintText(field: FieldSpec): string | null {
       : field.kind === 'json'
         ? 'JSON'
         : null;
-}
-
-/** The visual asterisk; screen readers get `aria-required` on the control instead. */
-export function RequiredMark() {
-  return (
-    <span className="required-mark" aria-hidden="true" title="required">
-      {' '}
-      *
-    </span>
-  );
-}
-
-/** A field's error text, linked to its control with aria-describedby. */
-/** The hint and the error under a control, carrying the ids its aria-describedby names. */
-export function FieldNotes({
-  hint,
-  hintId,
-  error,
-  errorId,
-}: {
-  hint: ReactNode;
-  hintId: string | undefined;
-  error: string | undefined;
-  errorId: string | undefined;
-}) {
-  return (
-    <>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={errorId} message={error} />
-    </>
-  );
-}
-
-/** The aria-describedby value for a control: the ids of its hint and error that exist, if any. */
-export function describedBy(...ids: (string | undefined)[]): string | undefined {
-  return ids.filter(Boolean).join(' ') || undefined;
-}
-
-export function FieldError({ id, message }: { id: string | undefined; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
-}
-
-function RawJsonForm({
-  initial,
-  busy,
-  submitLabel,
-  note,
-  onSubmit,
-  onSwitchToForm,
-}: {
-  initial: string;
-  busy: boolean;
-  submitLabel: string;
-  note: string | undefined;
-  onSubmit: (args: Args) => void;
-  onSwitchToForm: ((args: Args | null) => void) | undefined;
-}) {
-  const [text, setText] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const id = useId();
-  const parse = (): Args | null => {
-    try {
-      const value: unknown = JSON.parse(text.trim() === '' ? '{}' : text);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        setError('must be a JSON object, like {"name": "value"}');
-        return null;
-      }
-      setError(null);
-      return value as Args;
-    } catch (cause) {
-      setError(`is not valid JSON (${cause instanceof Error ? cause.message : 'parse error'})`);
-      return null;
-    }
-  };
-  return (
-    <form
-      className="schema-form"
-      noValidate
-      aria-label="Tool arguments"
-      onKeyDown={submitOnCtrlEnter}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const args = parse();
-        if (args) onSubmit(args);
-      }}
-    >
-      {note ? <p className="muted small">{note}</p> : null}
-      <div className="field">
-        <label htmlFor={`${id}-json`}>Arguments (JSON)</label>
-        <textarea
-          id={`${id}-json`}
-          className="mono"
-          rows={8}
-          spellCheck={false}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-        />
-        <FieldError id={`${id}-error`} message={error ? `Arguments ${error}` : undefined} />
-      </div>
-      <div className="button-row">
-        <button
-          type="submit"
-          className="button primary"
-          disabled={busy}
-          aria-keyshortcuts="Control+Enter"
-          title="Run (Ctrl+Enter)"
-        >
-          {busy ? 'Running…' : submitLabel}
-        </button>
-        {onSwitchToForm ? (
-          <button
-            type="button"
-            className="button ghost"
-            onClick={() => {
-              const args = parse();
-              if (args) onSwitchToForm(args);
-            }}
-          >
-            Back to the form
-          </button>
-        ) : null}
-      </div>
-    </form>
-  );
 }

@@ -1,15 +1,8 @@
-import { Plus, Trash2 } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
-import {
-  useFieldArray,
-  useForm,
-  useWatch,
-  type FieldErrors,
-  type FieldValues,
-  type Resolver,
-} from 'react-hook-form';
+import { useFieldArray, useForm, useWatch, type FieldErrors, type Resolver } from 'react-hook-form';
 import type { ServerSummary } from '../../preload/contract/index.ts';
 import { useMutationCommand, validationIssues } from '../hooks/use-command.ts';
+import { anyTouched, errorPaths, setPath } from '../lib/form-paths.ts';
 import {
   emptyServerForm,
   mapIssue,
@@ -19,8 +12,10 @@ import {
   type ServerFormValues,
 } from '../lib/server-form-model.ts';
 import { ErrorBanner } from './error-banner.tsx';
-import { FormField, InputField } from './form-field.tsx';
-import { FieldError } from './schema-form.tsx';
+import { FormField, InputField, MONO_CODE_INPUT } from './form-field.tsx';
+import { KeyValueRows, type RowErrors } from './key-value-rows.tsx';
+import { AuthFields } from './server-auth-fields.tsx';
+import { VariableRows } from './variable-rows.tsx';
 
 /** Secret values main holds for this form (read from a pasted snippet); the window only knows their names. */
 export interface HeldSecrets {
@@ -28,6 +23,9 @@ export interface HeldSecrets {
   names: string[];
   expiresAt: number;
 }
+
+/** Fills the add form: values, a notice above it, and the secrets main holds for it. */
+export type FillForm = (values: ServerFormValues, notice: string, held?: HeldSecrets | null) => void;
 
 /**
  * The add / edit form for one server, validated with ServerDefinitionSchema, server errors mapped onto fields.
@@ -295,180 +293,31 @@ export function ServerForm({
             idPrefix={f('headers')}
             addLabel="Add header"
           />
-          <FormField id={f('authKind')} label="Authentication" error={errors.authKind?.message}>
-            {(p) => (
-              <select {...p} {...register('authKind')}>
-                <option value="none">None, or headers above</option>
-                <option value="authorization_code">OAuth: sign in with a browser</option>
-                <option value="client_credentials">OAuth: client credentials (machine to machine)</option>
-              </select>
-            )}
-          </FormField>
-          {authKind !== 'none' ? (
-            <div className="grid-2">
-              <InputField
-                id={f('authClientId')}
-                label="Client ID"
-                required={authKind === 'client_credentials'}
-                optional={authKind === 'authorization_code'}
-                error={errors.authClientId?.message}
-                hint={
-                  authKind === 'authorization_code' ? 'Leave empty to register automatically.' : undefined
-                }
-                input={{ ...MONO_INPUT, ...register('authClientId') }}
-              />
-              {authKind === 'client_credentials' ? (
-                <InputField
-                  id={f('authTokenUrl')}
-                  label="Token URL"
-                  required
-                  error={errors.authTokenUrl?.message}
-                  input={{ type: 'url', ...MONO_INPUT, ...register('authTokenUrl') }}
-                />
-              ) : null}
-              <InputField
-                id={f('authScopes')}
-                label="Scopes"
-                optional
-                hint="Separated by spaces."
-                error={errors.authScopes?.message}
-                input={{ ...MONO_INPUT, ...register('authScopes') }}
-              />
-              <InputField
-                id={f('authResource')}
-                label="Resource"
-                optional
-                error={errors.authResource?.message}
-                input={{ ...MONO_INPUT, ...register('authResource') }}
-              />
-              {authKind === 'client_credentials' ? (
-                <InputField
-                  id={f('authAudience')}
-                  label="Audience"
-                  optional
-                  error={errors.authAudience?.message}
-                  input={{ ...MONO_INPUT, ...register('authAudience') }}
-                />
-              ) : null}
-            </div>
-          ) : null}
-          {mode === 'add' && authKind !== 'none' ? (
-            <InputField
-              id={f('authClientSecret')}
-              label="Client secret"
-              required={false}
-              optional
-              hint={
-                authKind === 'client_credentials'
-                  ? 'Stored encrypted with the server and never shown again. You can also enter it later.'
-                  : 'Only for a pre-registered client that has one. Stored encrypted, never shown again.'
-              }
-              input={{ type: 'password', autoComplete: 'new-password', ...register('authClientSecret') }}
-            />
-          ) : null}
+          <AuthFields authKind={authKind} mode={mode} register={register} errors={errors} fieldId={f} />
         </section>
       )}
 
-      <section className="form-section" aria-labelledby={f('vars')}>
-        <h2 id={f('vars')} className="section-title">
-          Variables
-        </h2>
-        <p className="hint">
-          {mode === 'add'
-            ? 'Declare the values this server needs (API keys, paths) and fill them in now or later. Secret values are stored encrypted and never shown again.'
-            : 'Declare the values this server needs (API keys, paths). Their values are set under Variables.'}
-        </p>
-        {envVars.fields.map((row, index) => {
-          const hide = rowIsNew(row.id, formState.touchedFields.envVars?.[index]);
-          const rowErrors = hide
-            ? undefined
-            : ((errors.envVars as RowErrors)?.[index] as Record<string, { message?: string }> | undefined);
-          const secret = envVarRows?.[index]?.secret ?? true;
-          const name = envVarRows?.[index]?.name?.trim() ?? '';
-          const fromSnippet = held.has(name);
-          return (
-            <fieldset key={row.id} className="var-row">
-              <legend className="sr-only">Variable {index + 1}</legend>
-              <InputField
-                id={f(`var-${index}-name`)}
-                label="Name"
-                required
-                error={rowErrors?.name?.message}
-                input={{ ...MONO_CODE_INPUT, ...register(`envVars.${index}.name`) }}
-              />
-              <InputField
-                id={f(`var-${index}-desc`)}
-                label="Description"
-                optional
-                error={rowErrors?.description?.message}
-                input={{ autoComplete: 'off', ...register(`envVars.${index}.description`) }}
-              />
-              <div className="var-flags">
-                <label className="check">
-                  <input type="checkbox" {...register(`envVars.${index}.required`)} /> Required
-                </label>
-                <label className="check">
-                  <input type="checkbox" {...register(`envVars.${index}.secret`)} /> Secret
-                </label>
-              </div>
-              {!secret ? (
-                <InputField
-                  id={f(`var-${index}-default`)}
-                  label="Default"
-                  optional
-                  error={rowErrors?.default?.message}
-                  input={{ autoComplete: 'off', ...register(`envVars.${index}.default`) }}
-                />
-              ) : null}
-              {mode === 'add' ? (
-                <InputField
-                  id={f(`var-${index}-value`)}
-                  label={name ? `Value of ${name}` : 'Value'}
-                  optional
-                  hint={
-                    fromSnippet
-                      ? 'Read from the pasted snippet and kept until you add the server (up to 10 minutes). Type to replace it.'
-                      : secret
-                        ? 'Stored encrypted; never shown again.'
-                        : undefined
-                  }
-                  input={{
-                    type: secret ? 'password' : 'text',
-                    autoComplete: secret ? 'new-password' : 'off',
-                    spellCheck: false,
-                    placeholder: fromSnippet ? 'Kept from the snippet' : undefined,
-                    ...register(`envVars.${index}.value`),
-                  }}
-                />
-              ) : null}
-              <button
-                type="button"
-                className="icon-button var-remove"
-                aria-label={`Remove variable ${index + 1}`}
-                onClick={() => envVars.remove(index)}
-              >
-                <Trash2 size={14} aria-hidden="true" />
-              </button>
-            </fieldset>
-          );
-        })}
-        <button
-          type="button"
-          className="button small ghost"
-          onClick={() =>
-            envVars.append({
-              name: '',
-              description: '',
-              required: true,
-              secret: true,
-              default: '',
-              value: '',
-            })
-          }
-        >
-          <Plus size={14} aria-hidden="true" /> Declare a variable
-        </button>
-      </section>
+      <VariableRows
+        mode={mode}
+        rows={envVars.fields}
+        values={envVarRows}
+        register={register}
+        errors={errors.envVars}
+        hideErrors={(rowId, index) => rowIsNew(rowId, formState.touchedFields.envVars?.[index])}
+        heldNames={held}
+        onAdd={() =>
+          envVars.append({
+            name: '',
+            description: '',
+            required: true,
+            secret: true,
+            default: '',
+            value: '',
+          })
+        }
+        onRemove={envVars.remove}
+        fieldId={f}
+      />
 
       <section className="form-section" aria-labelledby={f('opts')}>
         <h2 id={f('opts')} className="section-title">
@@ -491,122 +340,4 @@ export function ServerForm({
       </div>
     </form>
   );
-}
-
-/** Inputs for identifiers, URLs and the like: monospace, no autofill. */
-const MONO_INPUT = { className: 'mono', autoComplete: 'off' } as const;
-/** The same for commands, paths and names, where spell-check only gets in the way. */
-const MONO_CODE_INPUT = { ...MONO_INPUT, spellCheck: false } as const;
-
-type RowErrors =
-  Record<number, { key?: { message?: string }; value?: { message?: string } } | undefined> | undefined;
-
-function KeyValueRows({
-  legend,
-  hint,
-  keyLabel,
-  rows,
-  name,
-  register,
-  errors,
-  hideErrors,
-  onAdd,
-  onRemove,
-  idPrefix,
-  addLabel,
-}: {
-  legend: string;
-  hint: string;
-  keyLabel: string;
-  rows: { id: string }[];
-  name: 'env' | 'headers';
-  register: ReturnType<typeof useForm<ServerFormValues>>['register'];
-  errors: RowErrors;
-  /** True for a row whose errors should not show yet (just added after a failed attempt). */
-  hideErrors: (rowId: string, index: number) => boolean;
-  onAdd: () => void;
-  onRemove: (index: number) => void;
-  idPrefix: string;
-  addLabel: string;
-}) {
-  return (
-    <fieldset className="kv">
-      <legend>
-        {legend} <span className="optional">optional</span>
-      </legend>
-      <p className="hint">{hint}</p>
-      {rows.map((row, index) => {
-        const hidden = hideErrors(row.id, index);
-        const cell = (part: 'key' | 'value', label: string) => {
-          const error = hidden ? undefined : errors?.[index]?.[part]?.message;
-          const errorId = `${idPrefix}-${index}-${part}-error`;
-          return (
-            <div className="kv-cell">
-              <input
-                aria-label={`${label} ${index + 1}`}
-                placeholder={label}
-                {...MONO_CODE_INPUT}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? errorId : undefined}
-                {...register(`${name}.${index}.${part}`)}
-              />
-              <FieldError id={errorId} message={error} />
-            </div>
-          );
-        };
-        return (
-          <div className="kv-row" key={row.id}>
-            {cell('key', keyLabel)}
-            {cell('value', 'Value')}
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Remove ${keyLabel.toLowerCase()} ${index + 1}`}
-              onClick={() => onRemove(index)}
-            >
-              <Trash2 size={14} aria-hidden="true" />
-            </button>
-          </div>
-        );
-      })}
-      <button type="button" className="button small ghost" onClick={onAdd}>
-        <Plus size={14} aria-hidden="true" /> {addLabel}
-      </button>
-    </fieldset>
-  );
-}
-
-/** Every error the form shows, as field paths (`envVars.0.name`) with the kind of error. */
-function errorPaths(errors: FieldErrors<FieldValues>, prefix = ''): { path: string; type: string }[] {
-  const out: { path: string; type: string }[] = [];
-  for (const [key, value] of Object.entries(errors)) {
-    if (key === 'root' || value === undefined || value === null || typeof value !== 'object') continue;
-    const path = prefix ? `${prefix}.${key}` : key;
-    const node = value as { message?: unknown; type?: unknown };
-    if (typeof node.message === 'string') out.push({ path, type: String(node.type ?? '') });
-    else out.push(...errorPaths(value as FieldErrors<FieldValues>, path));
-  }
-  return out;
-}
-
-/** True when any field of a row's touched-state is true. */
-function anyTouched(touched: unknown): boolean {
-  if (touched === true) return true;
-  if (typeof touched !== 'object' || touched === null) return false;
-  return Object.values(touched).some(anyTouched);
-}
-
-/** Sets `value` at a dotted path (`env.0.key`), creating arrays for numeric segments. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node: Record<string, unknown> = target;
-  parts.forEach((part, i) => {
-    if (i === parts.length - 1) {
-      node[part] ??= value;
-      return;
-    }
-    const nextIsIndex = /^\d+$/.test(parts[i + 1] ?? '');
-    node[part] ??= nextIsIndex ? [] : {};
-    node = node[part] as Record<string, unknown>;
-  });
 }
