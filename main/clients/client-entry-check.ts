@@ -15,18 +15,6 @@ import { SWITCHBOARD_ENTRY_NAME } from './switchboard-entry.ts';
  * rebuilt: what is tested is what was written.
  */
 
-export interface EntryCheck {
-  client: string;
-  /** What the entry reaches: its URL, or its command line. */
-  target: string;
-  ok: boolean;
-  toolCount?: number;
-  /** The first few tool names, to recognise the hub's tools by. */
-  sampleTools?: string[];
-  /** Why it failed, cause first, then what to do. */
-  problem?: string;
-}
-
 /** Bounds each step (connect, list): a bridge starts Node, then the hub answers. */
 const STEP_TIMEOUT_MS = 20_000;
 const SAMPLE = 5;

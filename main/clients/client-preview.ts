@@ -1,7 +1,7 @@
 import { structuredPatch } from 'diff';
 import { getClientAdapter } from './client-registry.ts';
 import type { ClientEntries } from './client-entries.ts';
-import type { ClientService, ClientServiceDeps } from './client-service-model.ts';
+import type { ClientService, ClientServiceDeps, PreviewHunk } from './client-service-model.ts';
 import type { ClientTargets } from './client-targets.ts';
 import { maskFileLine } from './mask-file-line.ts';
 import {
@@ -20,43 +20,6 @@ import {
  * keys, which never cross to the window. Changed lines are masked too (mask-file-line.ts) — in a compact file
  * one line may hold a whole server of the person's.
  */
-
-/** A run of changed lines. */
-export interface PreviewHunk {
-  /** 1-based line numbers where the run starts, before and after. */
-  oldStart: number;
-  newStart: number;
-  lines: { op: '+' | '-'; text: string }[];
-}
-
-export interface ConnectPreview {
-  client: string;
-  displayName: string;
-  path: string;
-  scope: 'user' | 'project';
-  /** The file exists now; connecting creates it otherwise. */
-  exists: boolean;
-  detected: boolean;
-  kind: 'http' | 'stdio';
-  url?: string;
-  /** Whether connecting would change the file at all. */
-  changed: boolean;
-  /** Connecting makes a new client token (the file has no live one); the preview shows a placeholder. */
-  newToken: boolean;
-  hunks: PreviewHunk[];
-  /** Our entry as a file holding nothing else would have it; the token as a placeholder. */
-  snippet: string;
-}
-
-/** The entry and snippet for setting a client up by hand, carrying a token made for it just now. */
-export interface ManualEntry {
-  client: string;
-  path: string;
-  snippet: string;
-  /** The token the snippet carries (HTTP clients); its value is only in `snippet`. */
-  tokenName?: string;
-  restartHint: string;
-}
 
 /** Stands in for a token that connecting would make; printable ASCII, as a header value must be. */
 const NEW_TOKEN = '<new-token-made-when-you-connect>';

@@ -7,8 +7,6 @@ import type { ServerRepository } from '../registry/server-repository.ts';
 import type { SettingsRepository } from '../registry/settings-repository.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ClientId, EntryStatus, FsLike } from './client-adapter.ts';
-import type { EntryCheck } from './client-entry-check.ts';
-import type { ConnectPreview, ManualEntry } from './client-preview.ts';
 import { nodeFsLike } from './config-file.ts';
 
 /**
@@ -154,6 +152,56 @@ export interface InstallLinkResult {
   link: string;
   tokenName: string;
   restartHint: string;
+}
+
+/** A run of changed lines. */
+export interface PreviewHunk {
+  /** 1-based line numbers where the run starts, before and after. */
+  oldStart: number;
+  newStart: number;
+  lines: { op: '+' | '-'; text: string }[];
+}
+
+export interface ConnectPreview {
+  client: string;
+  displayName: string;
+  path: string;
+  scope: 'user' | 'project';
+  /** The file exists now; connecting creates it otherwise. */
+  exists: boolean;
+  detected: boolean;
+  kind: 'http' | 'stdio';
+  url?: string;
+  /** Whether connecting would change the file at all. */
+  changed: boolean;
+  /** Connecting makes a new client token (the file has no live one); the preview shows a placeholder. */
+  newToken: boolean;
+  hunks: PreviewHunk[];
+  /** Our entry as a file holding nothing else would have it; the token as a placeholder. */
+  snippet: string;
+}
+
+/** The entry and snippet for setting a client up by hand, carrying a token made for it just now. */
+export interface ManualEntry {
+  client: string;
+  path: string;
+  snippet: string;
+  /** The token the snippet carries (HTTP clients); its value is only in `snippet`. */
+  tokenName?: string;
+  restartHint: string;
+}
+
+/** What Test found through the entry in a client's file. */
+export interface EntryCheck {
+  client: string;
+  /** What the entry reaches: its URL, or its command line. */
+  target: string;
+  ok: boolean;
+  toolCount?: number;
+  /** The first few tool names, to recognise the hub's tools by. */
+  sampleTools?: string[];
+  /** Why it failed, cause first, then what to do. */
+  problem?: string;
 }
 
 export interface ClientService {

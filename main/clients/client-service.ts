@@ -31,8 +31,6 @@ import type { ConfigFileOptions } from './config-file.ts';
 
 export { nodeClientFs } from './client-service-model.ts';
 export { hasProjectFile, projectTokenName } from './client-scope.ts';
-export type { ConnectPreview, ManualEntry, PreviewHunk } from './client-preview.ts';
-export type { EntryCheck } from './client-entry-check.ts';
 export type {
   ClientFs,
   ClientServiceDeps,
@@ -47,6 +45,10 @@ export type {
   ImportResult,
   InstallLinkResult,
   ClientService,
+  ConnectPreview,
+  EntryCheck,
+  ManualEntry,
+  PreviewHunk,
 } from './client-service-model.ts';
 
 /** The client service over its dependencies; see the module comment. */
