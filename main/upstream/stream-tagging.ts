@@ -66,7 +66,8 @@ export function createStreamTags(options: StreamTagsOptions): StreamTags {
     const callId = Number(tag);
     const response = await base(url, { ...init, headers });
     const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (!response.body || type !== 'text/event-stream') return response;
+    // The type first: a body that is already in memory builds its stream only when asked (upstream-http.ts).
+    if (type !== 'text/event-stream' || !response.body) return response;
 
     const asked = requestIdsOf(init?.body);
     let answered = false;

@@ -18,6 +18,7 @@ import type { SyncAction, ValuesOutcome } from './sync-plan.ts';
 import { planSync } from './sync-plan.ts';
 import { createCalls } from './upstream-calls.ts';
 import { createConnector } from './upstream-connection.ts';
+import { createUpstreamHttp } from './upstream-http.ts';
 import { createRunner } from './upstream-runner.ts';
 import type { UpstreamCaller, UpstreamPoolEvents, UpstreamStatus } from './upstream-types.ts';
 
@@ -71,6 +72,7 @@ export interface UpstreamPoolDeps {
   authProvider?: (prefix: string, server: StoredServer) => AuthProvider | undefined;
   /** An upstream answered 403 insufficient_scope (the OAuth manager records it so status and Connect show it). */
   onInsufficientScope?: (prefix: string, requiredScope: string | undefined, server: StoredServer) => void;
+  /** Fetch of the HTTP upstreams (tests inject one); default one keep-alive client per pool (upstream-http.ts). */
   fetch?: FetchLike;
   clientInfo?: Implementation;
 }
@@ -171,6 +173,9 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
       deps.onInsufficientScope?.(entry.model.prefix, scope, entry.server),
   });
 
+  // One per hub: every HTTP upstream's requests share its kept-alive connections; stopAll() closes them.
+  const http = deps.fetch === undefined ? createUpstreamHttp() : undefined;
+
   const connector = createConnector({
     values: deps.values,
     catalog: deps.catalog,
@@ -185,7 +190,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     connectTimeoutMs: deps.connectTimeoutMs ?? 60_000,
     pids: deps.pids,
     authProvider: deps.authProvider,
-    fetch: deps.fetch,
+    fetch: deps.fetch ?? http?.fetch,
     clientInfo: deps.clientInfo ?? { name: 'switchboard', version: '0.1.0' },
     listChanged: (entry, kinds) => void catalog.schedule(entry, kinds),
     // A removed server's late notification must not reach the subscribers of a newcomer under its prefix.
@@ -351,6 +356,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
           return runner.stop(entry, state === 'disabled' || state === 'needs_config' ? state : 'stopped');
         }),
       );
+      http?.close();
     },
     killAllSync() {
       for (const entry of entries.values()) {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UpstreamCaller } from '../../../main/upstream/upstream-types.ts';
 import type { HttpFixture } from '../../fixtures/servers/fixtures.ts';
@@ -109,6 +110,28 @@ describe('upstream pool over HTTP', () => {
     expect(h.pool.status('remote')?.era?.era).toBe('modern');
   });
 
+  it('sends every call on one kept-alive connection, closed when the pool stops', async () => {
+    const fixture = await start('--http');
+    const proxy = await countingProxy(new URL(fixture.url));
+    try {
+      h = createHarness();
+      h.addRemote('remote', new URL(new URL(fixture.url).pathname, proxy.url).href);
+      await h.pool.sync();
+      await h.next('catalog', (e) => e.prefix === 'remote');
+      expect(firstText(await echo('remote', 'warm'))).toBe('warm');
+      const before = { connections: proxy.connections(), posts: proxy.posts() };
+      for (let i = 0; i < 25; i++) expect(firstText(await echo('remote', `call ${i}`))).toBe(`call ${i}`);
+      // Each call is one POST, on a connection that was already open: none is opened per call.
+      expect(proxy.posts() - before.posts).toBe(25);
+      expect(proxy.connections()).toBe(before.connections);
+      expect(proxy.open()).toBeGreaterThan(0);
+      await h.pool.stopAll();
+      await proxy.whenNoneOpen();
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('reports an unreachable server as unavailable with backoff, without blocking others', async () => {
     const fixture = await start('--http');
     // No short connect timeout and no stopwatch: a loaded machine may be slow; what matters is that the
@@ -129,3 +152,47 @@ describe('upstream pool over HTTP', () => {
     expect((call as Error).message).toMatch(/down could not be started or reached: connection refused/);
   });
 });
+
+/** A TCP proxy in front of `target` that counts the connections the hub opens and the POSTs it sends. */
+async function countingProxy(target: URL) {
+  let connections = 0;
+  let posts = 0;
+  const open = new Set<net.Socket>();
+  const idle: (() => void)[] = [];
+  const server = net.createServer((socket) => {
+    connections += 1;
+    open.add(socket);
+    const upstream = net.connect(Number(target.port), target.hostname);
+    socket.on('data', (chunk: Buffer) => {
+      posts += chunk.toString('latin1').match(/^POST /gm)?.length ?? 0;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => socket.write(chunk));
+    const end = () => {
+      socket.destroy();
+      upstream.destroy();
+    };
+    socket.on('close', () => {
+      end();
+      open.delete(socket);
+      if (open.size === 0) for (const resolve of idle.splice(0)) resolve();
+    });
+    upstream.on('close', end);
+    socket.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    posts: () => posts,
+    open: () => open.size,
+    whenNoneOpen: () =>
+      open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)),
+    close: () => {
+      for (const socket of open) socket.destroy();
+      server.close();
+    },
+  };
+}
