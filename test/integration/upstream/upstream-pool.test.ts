@@ -23,16 +23,43 @@ const callTool = (prefix: string, name: string, args: Record<string, unknown> = 
 function waitUntilZombie(pid: number): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let i = 0; i < 1000; i++) {
-    let stat: string;
-    try {
-      stat = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-    } catch {
-      return; // Already reaped: gone for good.
-    }
-    if (stat.startsWith('Z') || stat === '') return;
+    const state = processState(pid);
+    if (state === 'gone' || state === 'Z') return;
     Atomics.wait(pause, 0, 0, 10);
   }
   throw new Error(`process ${pid} did not die`);
+}
+
+/**
+ * 'Z' once the process is a zombie with every thread gone (only then are its pipes closed: a multi-threaded
+ * process — Node — shows its leader as a zombie while its other threads still hold the pipes, and a call written
+ * then really reaches a live pipe), 'gone' once reaped. Read from /proc where there is one; a `ps` that fails to
+ * start on a loaded machine must not pass for a dead process.
+ */
+function processState(pid: number): string {
+  if (fs.existsSync('/proc/self/status')) {
+    let status: string;
+    try {
+      status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return 'gone';
+    }
+    const state = /^State:\s+(\S)/m.exec(status)?.[1] ?? '?';
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? '0');
+    return state === 'Z' && threads <= 1 ? 'Z' : state === 'Z' ? 'exiting' : state;
+  }
+  try {
+    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .slice(0, 1);
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return '?'; // ps failed, but the process is still there.
+    } catch {
+      return 'gone';
+    }
+  }
 }
 
 const codeOf = (error: unknown) => (error instanceof SwitchboardError ? error.code : String(error));
