@@ -40,7 +40,7 @@ export interface ServerRepository {
   update(prefix: string, input: unknown): StoredServer;
   /** The server with this prefix; NOT_FOUND when absent, DB_ERROR when its row cannot be read. */
   get(prefix: string): StoredServer;
-  /** Like get, but undefined when absent. */
+  /** Like get, but undefined when absent. Frozen (answered from the parsed rows list() keeps), like list's. */
   find(prefix: string): StoredServer | undefined;
   /** Every readable server, by prefix; unreadable rows are skipped (see listWithProblems). */
   list(): StoredServer[];
@@ -178,17 +178,33 @@ export function createServerRepository(
   // with zod each time costs milliseconds at 50 servers. The parsed rows are kept until the registry file
   // changes — a write by this connection (any repository, any statement) or a commit by another process —
   // which the change stamp detects exactly. Cached servers are frozen, so a caller cannot alter the cache.
+  // find() runs on every request to an HTTP upstream (its auth provider resolves the server afresh, so a removed or
+  // replaced one never gets the old token) and is answered from the same parsed rows.
   const stamp = createChangeStamp(db);
-  let cached: { stamp: string; servers: StoredServer[]; problems: ServerProblem[] } | undefined;
-  const listWithProblems = () => {
+  interface Parsed {
+    stamp: string;
+    servers: StoredServer[];
+    problems: ServerProblem[];
+    byPrefix: Map<string, StoredServer>;
+  }
+  let cached: Parsed | undefined;
+  /** The parsed rows while the file is unchanged; undefined inside a transaction (never cached then). */
+  const parsed = (): Parsed | undefined => {
     const current = read(() => stamp.read());
     if (current === undefined) {
       cached = undefined;
-      return readAll();
+      return undefined;
     }
-    if (cached?.stamp !== current) cached = { stamp: current, ...readAll() };
+    if (cached?.stamp !== current) {
+      const all = readAll();
+      cached = { stamp: current, ...all, byPrefix: new Map(all.servers.map((s) => [s.prefix, s])) };
+    }
+    return cached;
+  };
+  const listWithProblems = () => {
+    const rows = parsed() ?? readAll();
     // Fresh arrays every time: callers may sort or filter them in place.
-    return { servers: [...cached.servers], problems: [...cached.problems] };
+    return { servers: [...rows.servers], problems: [...rows.problems] };
   };
 
   return {
@@ -224,6 +240,11 @@ export function createServerRepository(
     },
 
     find(prefix) {
+      const rows = parsed();
+      const hit = rows?.byPrefix.get(prefix);
+      if (hit !== undefined) return hit;
+      // Not there: absent, or an unreadable row, whose read below fails with its own problem.
+      if (rows !== undefined && !rows.problems.some((p) => p.prefix === prefix)) return undefined;
       return read(() => {
         const row = rowOf(prefix);
         return row === undefined ? undefined : requireServer(row);
