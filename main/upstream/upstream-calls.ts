@@ -8,6 +8,7 @@ import { capabilityFor } from './caller-routing.ts';
 import { mayRepeat, troubleOfFailure } from './connection-trouble.ts';
 import { runWithInputRounds } from './input-required.ts';
 import { needsConfigError } from './needs-config.ts';
+import { PASS_THROUGH_RESULT, PASSED_THROUGH } from './pass-through-result.ts';
 import type { LiveConnection, PoolCall, PoolEntry } from './pool-entry.ts';
 import type { Runner } from './upstream-runner.ts';
 import { troubleReason } from './upstream-runner.ts';
@@ -112,20 +113,27 @@ export function createCalls(deps: CallsDeps): Calls {
     timeoutMs: number,
   ): Promise<Record<string, unknown>> => {
     const maxTotal = options.maxTotalTimeoutMs ?? deps.maxTotalTimeoutMs;
-    const leg = (params: Record<string, unknown> | undefined, totalMs: number, manualInputs: boolean) =>
-      conn.client.request(
-        { method: request.method, params } as { method: 'tools/call'; params?: Record<string, unknown> },
-        {
-          timeout: timeoutMs,
-          maxTotalTimeout: totalMs,
-          resetTimeoutOnProgress: true,
-          signal,
-          onprogress: options.onprogress,
-          // Names the call on its POST, so a question on that POST's stream is known to be this call's.
-          headers: conn.tags?.headersFor(call.id),
-          allowInputRequired: manualInputs,
-        },
+    const leg = (params: Record<string, unknown> | undefined, totalMs: number, manualInputs: boolean) => {
+      const outbound = { method: request.method, params } as {
+        method: 'tools/call';
+        params?: Record<string, unknown>;
+      };
+      const requestOptions = {
+        timeout: timeoutMs,
+        maxTotalTimeout: totalMs,
+        resetTimeoutOnProgress: true,
+        signal,
+        onprogress: options.onprogress,
+        // Names the call on its POST, so a question on that POST's stream is known to be this call's.
+        headers: conn.tags?.headersFor(call.id),
+        allowInputRequired: manualInputs,
+      };
+      return (
+        PASSED_THROUGH.has(request.method)
+          ? conn.client.request(outbound, PASS_THROUGH_RESULT, requestOptions)
+          : conn.client.request(outbound, requestOptions)
       ) as Promise<Record<string, unknown>>;
+    };
     if (conn.era.era !== 'modern') return leg(request.params, maxTotal, false);
     return runWithInputRounds({
       method: request.method,
