@@ -23,12 +23,9 @@ export function createClientConnect(
   entries: ClientEntries,
   fileOptions: ConfigFileOptions,
 ): Pick<ClientService, 'connect' | 'disconnect' | 'printLink'> {
-  const targetOf = async (id: string, projectDir: string | undefined) =>
-    targets.resolveTarget(getClientAdapter(id), await targets.checkedProjectDir(projectDir));
-
   return {
     async connect(id, options = {}) {
-      const target = await targetOf(id, options.projectDir);
+      const target = await targets.targetFor(id, options.projectDir);
       const { adapter } = target;
       const { servers } = await targets.readOwnedTarget(target, 'connect');
       const prepared = entries.prepareEntry(target, servers);
@@ -48,7 +45,7 @@ export function createClientConnect(
     },
 
     async disconnect(id, options = {}) {
-      const target = await targetOf(id, options.projectDir);
+      const target = await targets.targetFor(id, options.projectDir);
       const { adapter } = target;
       // The file first: if it cannot be read, or the entry is not ours, nothing changes (the token keeps working).
       await targets.readOwnedTarget(target, 'disconnect');
@@ -65,7 +62,7 @@ export function createClientConnect(
           `${adapter.displayName} has no install link; only Cursor and VS Code do`,
         );
       }
-      const target = await targetOf(id, options.projectDir);
+      const target = await targets.targetFor(id, options.projectDir);
       // Parse first: a file we cannot read must fail before any token is created or revoked.
       const { servers } = await targets.readOwnedTarget(target, 'connect');
       const { entry } = entries.prepareEntry(target, servers);

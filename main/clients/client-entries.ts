@@ -31,6 +31,8 @@ export interface ClientEntries {
   prepareEntry(target: Target, servers: ImportedServer[]): PreparedEntry;
   /** The bearer token of our entry in the file when it is a live token of this file's name; never shown. */
   liveTokenInFile(target: Target, servers: ImportedServer[]): string | undefined;
+  /** A new token of the file's name, in one transaction with revoking the one it replaces. */
+  mintToken(target: Target): string;
   /** Revokes the token of that name; false when there was none. */
   revokeIfPresent(name: string): boolean;
 }
@@ -56,6 +58,12 @@ export function createClientEntries(
     return true;
   };
 
+  const mintToken = (target: Target): string =>
+    deps.transaction(() => {
+      revokeIfPresent(target.tokenName);
+      return deps.tokens.create(target.tokenName);
+    }).token;
+
   return {
     entryState(target, text) {
       const { adapter } = target;
@@ -72,17 +80,14 @@ export function createClientEntries(
       const url = targets.gatewayUrl();
       const existing = liveTokenInFile(target, servers);
       if (existing !== undefined) return { entry: httpEntry(url, existing), rollback: () => {} };
-      const created = deps.transaction(() => {
-        revokeIfPresent(target.tokenName);
-        return deps.tokens.create(target.tokenName);
-      });
       return {
-        entry: httpEntry(url, created.token),
+        entry: httpEntry(url, mintToken(target)),
         rollback: () => revokeIfPresent(target.tokenName),
       };
     },
 
     liveTokenInFile,
+    mintToken,
     revokeIfPresent,
   };
 }

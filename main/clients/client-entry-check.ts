@@ -1,12 +1,12 @@
 import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { SwitchboardError } from '../lib/errors.ts';
+import { buildChildEnv } from '../upstream/child-env.ts';
 import { describe, httpStatusOf, networkCode } from '../upstream/upstream-errors.ts';
 import { StdioProcessTransport } from '../upstream/stdio-process-transport.ts';
 import type { ImportedServer } from './client-adapter.ts';
-import { getClientAdapter } from './client-registry.ts';
 import type { ClientService, ClientServiceDeps } from './client-service-model.ts';
 import type { ClientTargets } from './client-targets.ts';
-import { SWITCHBOARD_ENTRY_NAME } from './switchboard-entry.ts';
+import { SWITCHBOARD_ENTRY_NAME, bearerHeader } from './switchboard-entry.ts';
 
 /**
  * "Test": lists the hub's tools through exactly the entry the client's file holds — its URL and headers, or
@@ -26,11 +26,8 @@ export function createClientEntryCheck(
 ): Pick<ClientService, 'checkEntry'> {
   return {
     async checkEntry(id, options = {}) {
-      const adapter = getClientAdapter(id);
-      const target = await targets.resolveTarget(
-        adapter,
-        await targets.checkedProjectDir(options.projectDir),
-      );
+      const target = await targets.targetFor(id, options.projectDir);
+      const { adapter } = target;
       const { servers } = await targets.readOwnedTarget(target, 'connect');
       const entry = servers.find((s) => s.name === SWITCHBOARD_ENTRY_NAME);
       if (entry === undefined || entry.transport === 'unsupported') {
@@ -66,21 +63,24 @@ function transportFor(
   deps: Pick<ClientServiceDeps, 'env' | 'platform'>,
 ): Transport {
   if (entry.transport === 'stdio') {
-    const inherited = Object.fromEntries(
-      Object.entries(deps.env).filter((pair): pair is [string, string] => pair[1] !== undefined),
-    );
     return new StdioProcessTransport({
       command: entry.command,
       args: entry.args,
-      // A client starts the command with its own environment plus the entry's.
-      env: { ...inherited, ...entry.env },
+      // The basics a desktop client passes on plus the entry's own variables, as every stdio child of the hub
+      // gets: none of the hub's own secrets (a vault passphrase in its environment) goes to the child.
+      env: buildChildEnv({
+        resolved: entry.env,
+        path: deps.env.PATH ?? deps.env.Path ?? '',
+        processEnv: deps.env,
+        platform: deps.platform,
+      }),
       ...(entry.cwd === undefined ? {} : { cwd: entry.cwd }),
       platform: deps.platform,
     });
   }
   const headers = { ...entry.headers };
   const fromEnv = entry.bearerTokenEnvVar === undefined ? undefined : deps.env[entry.bearerTokenEnvVar];
-  if (fromEnv !== undefined) headers.Authorization = `Bearer ${fromEnv}`;
+  if (fromEnv !== undefined) headers.Authorization = bearerHeader(fromEnv);
   return new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers } });
 }
 

@@ -1,7 +1,6 @@
 import { errorMessage, isSwitchboardError, SwitchboardError } from '../lib/errors.ts';
 import type { ClientAdapter, ImportedServer } from './client-adapter.ts';
 import type { ClientEntries } from './client-entries.ts';
-import { getClientAdapter } from './client-registry.ts';
 import type {
   ClientService,
   ClientServiceDeps,
@@ -33,8 +32,8 @@ export function createClientImport(
     });
 
   const read = async (id: string, projectDir: string | undefined) => {
-    const adapter = getClientAdapter(id);
-    const target = await targets.resolveTarget(adapter, await targets.checkedProjectDir(projectDir));
+    const target = await targets.targetFor(id, projectDir);
+    const { adapter } = target;
     const { exists, servers } = await targets.readTarget(target);
     return { adapter, target, servers, plan: planFor(adapter, servers), source: sourceOf(target, exists) };
   };

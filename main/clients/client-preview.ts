@@ -1,15 +1,9 @@
 import { structuredPatch } from 'diff';
-import { getClientAdapter } from './client-registry.ts';
 import type { ClientEntries } from './client-entries.ts';
-import type { ClientService, ClientServiceDeps, PreviewHunk } from './client-service-model.ts';
+import type { ClientService, PreviewHunk } from './client-service-model.ts';
 import type { ClientTargets } from './client-targets.ts';
 import { maskFileLine } from './mask-file-line.ts';
-import {
-  SWITCHBOARD_ENTRY_NAME,
-  bridgeEntry,
-  httpEntry,
-  type SwitchboardEntry,
-} from './switchboard-entry.ts';
+import { bridgeEntry, httpEntry, type SwitchboardEntry } from './switchboard-entry.ts';
 
 /**
  * What connecting would write, shown before it is written: the changed lines of the client's file and our
@@ -27,18 +21,14 @@ const KEPT_TOKEN = '<the-token-already-in-this-file>';
 const PLACEHOLDERS = [NEW_TOKEN, KEPT_TOKEN];
 
 export function createClientPreview(
-  deps: Pick<ClientServiceDeps, 'tokens' | 'transaction'>,
   targets: ClientTargets,
   entries: ClientEntries,
   redact: (text: string) => string,
 ): Pick<ClientService, 'previewConnect' | 'manualEntry'> {
   return {
     async previewConnect(id, options = {}) {
-      const adapter = getClientAdapter(id);
-      const target = await targets.resolveTarget(
-        adapter,
-        await targets.checkedProjectDir(options.projectDir),
-      );
+      const target = await targets.targetFor(id, options.projectDir);
+      const { adapter } = target;
       const { text, exists, servers } = await targets.readOwnedTarget(target, 'connect');
       const kept = entries.liveTokenInFile(target, servers);
       // The file's own token keeps its line unchanged; only what is shown names a placeholder instead.
@@ -65,11 +55,8 @@ export function createClientPreview(
     },
 
     async manualEntry(id, options = {}) {
-      const adapter = getClientAdapter(id);
-      const target = await targets.resolveTarget(
-        adapter,
-        await targets.checkedProjectDir(options.projectDir),
-      );
+      const target = await targets.targetFor(id, options.projectDir);
+      const { adapter } = target;
       if (!adapter.supportsHttp) {
         const entry = bridgeEntry(targets.bridge());
         return {
@@ -80,11 +67,7 @@ export function createClientPreview(
         };
       }
       // A fresh token of the file's name: the one pasted by hand is then the file's live token, as Connect's is.
-      const { token } = deps.transaction(() => {
-        entries.revokeIfPresent(target.tokenName);
-        return deps.tokens.create(target.tokenName);
-      });
-      const entry = httpEntry(targets.gatewayUrl(), token, SWITCHBOARD_ENTRY_NAME);
+      const entry = httpEntry(targets.gatewayUrl(), entries.mintToken(target));
       return {
         client: adapter.id,
         path: target.path,

@@ -60,7 +60,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   return {
     ...createClientListing(targets, entries, redact),
     ...createClientConnect(targets, entries, fileOptions),
-    ...createClientPreview(deps, targets, entries, deps.redactKnown ?? redact),
+    ...createClientPreview(targets, entries, deps.redactKnown ?? redact),
     ...createClientEntryCheck(deps, targets, redact),
     ...createClientImport(deps, targets, entries, fileOptions),
   };

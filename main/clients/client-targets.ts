@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { ClientAdapter, ImportedServer } from './client-adapter.ts';
+import { getClientAdapter } from './client-registry.ts';
 import { projectTokenName } from './client-scope.ts';
 import { nodeClientFs, type ClientFs, type ClientServiceDeps } from './client-service-model.ts';
 import { readConfigText } from './config-file.ts';
@@ -47,6 +48,8 @@ export interface ClientTargets {
     projectDir: string | undefined,
     options?: { projectOptional?: boolean },
   ): Promise<Target>;
+  /** The file a call on client `id` works on: the user file, or the one in `projectDir` (checked first). */
+  targetFor(id: string, projectDir: string | undefined): Promise<Target>;
   /** Reads and parses the file; an unreadable one throws here, before anything else happens. */
   readTarget(target: Target): Promise<TargetContents>;
   /**
@@ -79,7 +82,7 @@ export function createClientTargets(deps: ClientServiceDeps): ClientTargets {
     return { text, exists, servers };
   };
 
-  return {
+  const api: ClientTargets = {
     fs: clientFs,
     gatewayUrl,
     bridge,
@@ -126,6 +129,10 @@ export function createClientTargets(deps: ClientServiceDeps): ClientTargets {
       };
     },
 
+    async targetFor(id, projectDir) {
+      return api.resolveTarget(getClientAdapter(id), await api.checkedProjectDir(projectDir));
+    },
+
     readTarget,
 
     async readOwnedTarget(target, action) {
@@ -136,6 +143,7 @@ export function createClientTargets(deps: ClientServiceDeps): ClientTargets {
       return read;
     },
   };
+  return api;
 }
 
 function noProjectFile(adapter: ClientAdapter): SwitchboardError {
