@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { submitOnCtrlEnter } from '../lib/submit-on-ctrl-enter.ts';
 import { FieldError } from './field-notes.tsx';
+import { RunButton } from './run-button.tsx';
 
 type Args = Record<string, unknown>;
 
@@ -65,15 +66,7 @@ export function RawJsonForm({
         <FieldError id={`${id}-error`} message={error ? `Arguments ${error}` : undefined} />
       </div>
       <div className="button-row">
-        <button
-          type="submit"
-          className="button primary"
-          disabled={busy}
-          aria-keyshortcuts="Control+Enter"
-          title="Run (Ctrl+Enter)"
-        >
-          {busy ? 'Running…' : submitLabel}
-        </button>
+        <RunButton busy={busy} label={submitLabel} />
         {onSwitchToForm ? (
           <button
             type="button"

@@ -20,6 +20,7 @@ import {
 import { submitOnCtrlEnter } from '../lib/submit-on-ctrl-enter.ts';
 import { describedBy, FieldError, FieldNotes, RequiredMark } from './field-notes.tsx';
 import { RawJsonForm } from './raw-json-form.tsx';
+import { RunButton } from './run-button.tsx';
 
 type Args = Record<string, unknown>;
 
@@ -133,15 +134,7 @@ function GeneratedForm({
           <FieldView key={field.id} field={field} formId={formId} />
         ))}
         <div className="button-row">
-          <button
-            type="submit"
-            className="button primary"
-            disabled={busy}
-            aria-keyshortcuts="Control+Enter"
-            title="Run (Ctrl+Enter)"
-          >
-            {busy ? 'Running…' : submitLabel}
-          </button>
+          <RunButton busy={busy} label={submitLabel} />
           <button
             type="button"
             className="button ghost"
