@@ -31,7 +31,8 @@ export function ClientsPage() {
   const writtenUrl = gateway.data ? `http://127.0.0.1:${gateway.data.configuredPort}/mcp` : undefined;
   const [importing, setImporting] = useState<AiClient | null>(null);
   const [settingUp, setSettingUp] = useState<AiClient | null>(null);
-  const [connected, setConnected] = useState<{ id: string; text: string; backup?: string } | null>(null);
+  // What the last Connect or Disconnect said, on that client's row until the next one.
+  const [notice, setNotice] = useState<Notice | null>(null);
   const detected = clients.data?.filter((c) => c.detected) ?? [];
   const missing = clients.data?.filter((c) => !c.detected) ?? [];
   const refresh = () =>
@@ -74,7 +75,8 @@ export function ClientsPage() {
                 <ClientRow
                   key={client.id}
                   client={client}
-                  done={connected?.id === client.id ? connected : null}
+                  notice={notice?.id === client.id ? notice : null}
+                  onNotice={(said) => setNotice(said && { id: client.id, ...said })}
                   onConnect={() => setSettingUp(client)}
                   onImport={() => setImporting(client)}
                 />
@@ -92,7 +94,7 @@ export function ClientsPage() {
                         <strong>{client.displayName}</strong>
                         {client.entry === 'current' ? <Pill tone="ok">Connected</Pill> : null}
                       </div>
-                      {connected?.id === client.id ? <Done done={connected} /> : null}
+                      {notice?.id === client.id ? <Done done={notice} /> : null}
                     </div>
                     <div className="row-actions">
                       <button
@@ -117,7 +119,7 @@ export function ClientsPage() {
           client={settingUp}
           onClose={() => setSettingUp(null)}
           onConnected={(result) => {
-            setConnected({
+            setNotice({
               id: settingUp.id,
               text: connectedText(settingUp, result, writtenUrl),
               ...(result.backupPath ? { backup: result.backupPath } : {}),
@@ -180,24 +182,27 @@ function WhereItListens({ status }: { status: GatewayStatus }) {
   );
 }
 
+type Said = { text: string; backup?: string };
+type Notice = Said & { id: string };
+
 function ClientRow({
   client,
-  done,
+  notice,
+  onNotice,
   onConnect,
   onImport,
 }: {
   client: AiClient;
-  /** What the last Connect said, shown until the next action. */
-  done: { text: string; backup?: string } | null;
+  notice: Said | null;
+  onNotice: (said: Said | null) => void;
   onConnect: () => void;
   onImport: () => void;
 }) {
   const queryClient = useQueryClient();
-  const [said, setSaid] = useState<{ text: string; backup?: string } | null>(null);
   const check = useMutationCommand('clients.check');
   const disconnect = useMutationCommand('clients.disconnect', {
     onSuccess: (r) => {
-      setSaid({
+      onNotice({
         text: r.changed ? `Disconnected. ${r.restartHint}` : 'Nothing to remove.',
         ...(r.backupPath ? { backup: r.backupPath } : {}),
       });
@@ -206,7 +211,6 @@ function ClientRow({
     },
   });
   const look = ENTRY_LOOK[client.entry];
-  const shown = said ?? done;
   return (
     <li className="row client-row">
       <div className="row-main">
@@ -225,7 +229,7 @@ function ClientRow({
             Its Switchboard entry points at an old address or token. Connect again to update it.
           </p>
         ) : null}
-        {shown ? <Done done={shown} /> : null}
+        {notice ? <Done done={notice} /> : null}
         {check.data ? <CheckResult check={check.data} /> : null}
         {!client.supportsHttp ? (
           <p className="row-sub small muted">
@@ -262,7 +266,7 @@ function ClientRow({
             className="button primary"
             disabled={client.entry === 'unreadable' || client.entry === 'conflict'}
             onClick={() => {
-              setSaid(null);
+              onNotice(null);
               onConnect();
             }}
             aria-label={`${client.entry === 'outdated' ? 'Update' : 'Connect'} ${client.displayName}`}
@@ -289,7 +293,7 @@ function ClientRow({
   );
 }
 
-function Done({ done }: { done: { text: string; backup?: string } }) {
+function Done({ done }: { done: Said }) {
   return (
     <p className="row-sub small" role="status">
       {done.text}
