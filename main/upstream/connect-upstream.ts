@@ -7,9 +7,11 @@ import type {
 } from '@modelcontextprotocol/client';
 import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SwitchboardError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
 import type { ResolvedServer } from '../env/resolve-definition.ts';
 import type { EraMemory } from '../registry/upstream-catalog-repository.ts';
-import { connectError, suggestsLegacySse } from './upstream-errors.ts';
+import { cutBeforeAnswer } from './connection-trouble.ts';
+import { connectError, describe, suggestsLegacySse } from './upstream-errors.ts';
 
 /**
  * Opening one upstream connection, era and wire included:
@@ -18,6 +20,8 @@ import { connectError, suggestsLegacySse } from './upstream-errors.ts';
  * - Streamable HTTP uses `auto` negotiation, skipped via `prior` when a verdict is remembered (a legacy verdict
  *   only for `legacyVerdictTtlMs`: a server that upgraded must get the chance to be found modern).
  * - When Streamable HTTP is refused with 400/404/405 the server is an old HTTP+SSE one: retry over SSE.
+ * - When an HTTP connection is cut before any answer (a kept-alive socket the server closed that moment), the
+ *   same attempt is made once more at once, on a new connection: that failure says nothing about the server.
  * Every attempt is bounded by `timeoutMs`; the transport is closed on any failure so nothing leaks.
  */
 
@@ -40,6 +44,7 @@ export interface ConnectRequest {
   /** Fetch used by HTTP transports (tests inject one). */
   fetch?: FetchLike;
   legacyVerdictTtlMs?: number;
+  log: Pick<Logger, 'info'>;
 }
 
 /** A live upstream connection. */
@@ -76,12 +81,13 @@ export async function connectUpstream(request: ConnectRequest): Promise<Upstream
   const auth = request.authProvider === undefined ? {} : { authProvider: request.authProvider };
   const fetchOption = request.fetch === undefined ? {} : { fetch: request.fetch };
   const remembered = request.remembered;
-  const viaSse = async () => {
-    const client = request.createClient('legacy');
-    const transport = new SSEClientTransport(url, { requestInit: init, ...auth, ...fetchOption });
-    await attempt(request, client, transport, undefined);
-    return { client, transport, era: eraOf(client, 'sse', request.now) };
-  };
+  const viaSse = () =>
+    onceMoreIfCut(request, async () => {
+      const client = request.createClient('legacy');
+      const transport = new SSEClientTransport(url, { requestInit: init, ...auth, ...fetchOption });
+      await attempt(request, client, transport, undefined);
+      return { client, transport, era: eraOf(client, 'sse', request.now) };
+    });
   if (resolved.transport === 'sse' || remembered?.wire === 'sse') return viaSse();
 
   const ttl = request.legacyVerdictTtlMs ?? LEGACY_VERDICT_TTL_MS;
@@ -91,12 +97,17 @@ export async function connectUpstream(request: ConnectRequest): Promise<Upstream
       : remembered?.era === 'legacy' && request.now - remembered.checkedAt < ttl
         ? ({ kind: 'legacy' } as const)
         : undefined;
-  const viaStreamable = async (withPrior: typeof prior) => {
-    const client = request.createClient('auto');
-    const transport = new StreamableHTTPClientTransport(url, { requestInit: init, ...auth, ...fetchOption });
-    await attempt(request, client, transport, withPrior);
-    return { client, transport, era: eraOf(client, 'streamable-http', request.now) };
-  };
+  const viaStreamable = (withPrior: typeof prior) =>
+    onceMoreIfCut(request, async () => {
+      const client = request.createClient('auto');
+      const transport = new StreamableHTTPClientTransport(url, {
+        requestInit: init,
+        ...auth,
+        ...fetchOption,
+      });
+      await attempt(request, client, transport, withPrior);
+      return { client, transport, era: eraOf(client, 'streamable-http', request.now) };
+    });
   try {
     return await viaStreamable(prior);
   } catch (error) {
@@ -107,6 +118,23 @@ export async function connectUpstream(request: ConnectRequest): Promise<Upstream
       error instanceof SwitchboardError && (error.code === 'NEEDS_AUTH' || error.code === 'UPSTREAM_TIMEOUT');
     if (prior !== undefined && !final) return viaStreamable(undefined);
     throw error;
+  }
+}
+
+async function onceMoreIfCut(
+  request: ConnectRequest,
+  connect: () => Promise<UpstreamConnection>,
+): Promise<UpstreamConnection> {
+  try {
+    return await connect();
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    if (!cutBeforeAnswer(cause)) throw error;
+    request.log.info('connection cut before any answer; connecting again on a new connection', {
+      prefix: request.prefix,
+      error: describe(cause),
+    });
+    return connect();
   }
 }
 

@@ -60,6 +60,22 @@ const BROKEN_PIPE: ReadonlySet<string> = new Set([
   'ERR_STREAM_WRITE_AFTER_END',
 ]);
 
+/** Network error codes of a connection that was cut (reset, closed under us) rather than refused. */
+const CUT: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/**
+ * True when connecting over HTTP failed because the connection was cut before any answer — a kept-alive
+ * connection the server had closed that very moment, a proxy that dropped it — and not because the server
+ * refused, is not there, or answered. Such a failure says nothing about the server: connecting again at once
+ * on a new connection is safe (initialize changes nothing) and usually works.
+ */
+export function cutBeforeAnswer(error: unknown): boolean {
+  const code = networkCode(error);
+  if (code !== undefined) return CUT.has(code);
+  // The old transport's event source flattens its fetch error into text ("fetch failed: socket hang up").
+  return error instanceof SseError && /socket hang up|ECONNRESET|other side closed/.test(error.message);
+}
+
 /** True when a request that met `trouble` may be sent again on a new connection. */
 export function mayRepeat(method: string, trouble: Trouble): boolean {
   return trouble.kind !== 'dropped' || REPEATABLE.has(method);

@@ -156,6 +156,7 @@ export function createConnector(
       remembered,
       now: deps.clock.now(),
       timeoutMs: deps.connectTimeoutMs,
+      log,
       createClient: (mode) => createClient(entry, tags, mode),
       authProvider: deps.authProvider?.(prefix, server),
       fetch: tags?.fetch ?? deps.fetch,

@@ -151,10 +151,32 @@ describe('upstream pool over HTTP', () => {
     const call = await echo('down', 'x').catch((e: unknown) => e);
     expect((call as Error).message).toMatch(/down could not be started or reached: connection refused/);
   });
+
+  for (const wire of ['http', 'sse'] as const) {
+    it(`connects again at once when the connection is cut before any answer (${wire})`, async () => {
+      const fixture = await start(wire === 'sse' ? '--sse' : '--http');
+      const target = new URL(fixture.url);
+      const proxy = await countingProxy(target, { cutFirst: true });
+      try {
+        h = createHarness();
+        h.addRemote('cut', `${proxy.url}${target.pathname}`, wire);
+        await h.pool.sync();
+        expect(firstText(await echo('cut', 'still here'))).toBe('still here');
+        expect(proxy.connections()).toBeGreaterThanOrEqual(2);
+        expect(h.logs.some((l) => l.includes('connecting again') && l.includes('prefix=cut'))).toBe(true);
+      } finally {
+        proxy.close();
+      }
+    });
+  }
 });
 
-/** A TCP proxy in front of `target` that counts the connections the hub opens and the POSTs it sends. */
-async function countingProxy(target: URL) {
+/**
+ * A TCP proxy in front of `target` that counts the connections the hub opens and the POSTs it sends. With
+ * `cutFirst` it cuts the first connection as its request arrives, without an answer: what a kept-alive
+ * connection the server closed at that moment (or a proxy that dropped it) looks like to the hub.
+ */
+async function countingProxy(target: URL, { cutFirst = false } = {}) {
   let connections = 0;
   let posts = 0;
   const open = new Set<net.Socket>();
@@ -162,6 +184,11 @@ async function countingProxy(target: URL) {
   const server = net.createServer((socket) => {
     connections += 1;
     open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    if (cutFirst && connections === 1) {
+      socket.once('data', () => socket.destroy());
+      return;
+    }
     const upstream = net.connect(Number(target.port), target.hostname);
     socket.on('data', (chunk: Buffer) => {
       posts += chunk.toString('latin1').match(/^POST /gm)?.length ?? 0;

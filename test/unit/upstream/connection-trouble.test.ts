@@ -2,7 +2,12 @@ import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError, SseError } from '@
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '../../../main/lib/errors.ts';
 import type { Trouble } from '../../../main/upstream/connection-trouble.ts';
-import { mayRepeat, transportSignal, troubleOfFailure } from '../../../main/upstream/connection-trouble.ts';
+import {
+  cutBeforeAnswer,
+  mayRepeat,
+  transportSignal,
+  troubleOfFailure,
+} from '../../../main/upstream/connection-trouble.ts';
 import { describe as describeError } from '../../../main/upstream/upstream-errors.ts';
 
 const legacyHttp = { era: 'legacy', wire: 'streamable-http' } as const;
@@ -160,6 +165,43 @@ describe('transportSignal', () => {
     ['modern era: 404 means no session trouble', http(404, ''), modernHttp, undefined],
   ])('%s', (_name, error, era, expected) => {
     expect(transportSignal(error, era)).toBe(expected);
+  });
+});
+
+describe('cutBeforeAnswer', () => {
+  it.each<[string, unknown, boolean]>([
+    ['a kept-alive socket closed under us (node http: socket hang up)', fetchFailed('ECONNRESET'), true],
+    ['undici: other side closed', fetchFailed('UND_ERR_SOCKET'), true],
+    ['a write to a closed connection', fetchFailed('EPIPE'), true],
+    [
+      'the event source flattening that into text',
+      new SseError(undefined, 'TypeError: fetch failed: socket hang up', new Event('error') as ErrorEvent),
+      true,
+    ],
+    [
+      'refused: nothing listens (not a cut: repeating would fail the same way)',
+      fetchFailed('ECONNREFUSED'),
+      false,
+    ],
+    [
+      'refused, flattened by the event source',
+      new SseError(
+        undefined,
+        'TypeError: fetch failed: connect ECONNREFUSED 127.0.0.1:9',
+        new Event('error') as ErrorEvent,
+      ),
+      false,
+    ],
+    ['a name that does not resolve', fetchFailed('ENOTFOUND'), false],
+    ['an answer (HTTP 500)', http(500, 'boom'), false],
+    [
+      'the event source meeting a status',
+      new SseError(500, 'Non-200 status code (500)', new Event('error') as ErrorEvent),
+      false,
+    ],
+    ['a timeout', new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'), false],
+  ])('%s → %s', (_name, error, expected) => {
+    expect(cutBeforeAnswer(error)).toBe(expected);
   });
 });
 
