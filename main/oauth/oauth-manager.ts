@@ -238,10 +238,14 @@ export function createOAuthManager(deps: OAuthManagerDeps): OAuthManager {
    */
   const discoveringProvider = (
     prefix: string,
+    initial: OAuthSubject,
     current: () => OAuthSubject | undefined,
     targetUrl: string,
   ): AuthProvider => ({
     async token() {
+      // Asked before every request. Most such servers never sign in: with no grant stored under the server's
+      // id there is nothing to send, whichever server the prefix names now, so the registry is not read.
+      if (initial.store.read() === undefined) return undefined;
       const subject = current();
       // Signed in since (a Connect offered by discovery): the grant is used like any other.
       return subject && codeTokens.usable(subject, targetUrl)
@@ -290,7 +294,7 @@ export function createOAuthManager(deps: OAuthManagerDeps): OAuthManager {
       const initial = current();
       if (!initial) return undefined;
       if (!ccOf(initial) && mayDiscoverSignIn(initial.definition) && !codeTokens.usable(initial, targetUrl))
-        return discoveringProvider(prefix, current, targetUrl);
+        return discoveringProvider(prefix, initial, current, targetUrl);
       if (
         !ccOf(initial) &&
         !wantsAuthorizationCode(initial.definition) &&

@@ -2,8 +2,9 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn as nodeSpawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/client';
+import { serializeMessage } from '@modelcontextprotocol/client';
 import { SwitchboardError } from '../lib/errors.ts';
+import { parseJsonRpcLine } from './json-rpc-line.ts';
 import { createLineSplitter } from './line-buffer.ts';
 import { signalGroup, terminateTree } from './process-tree.ts';
 import { settlesWithin } from './timeouts.ts';
@@ -12,7 +13,7 @@ import { planWindowsSpawn } from './windows-command.ts';
 /**
  * Our own stdio Transport, because the SDK's StdioClientTransport neither makes a process group nor kills
  * grandchildren (`npx` → `node server.js` survives it). The child leads its own process group (POSIX), its
- * stdout is framed with the SDK's own newline-JSON helpers, a line that is not JSON-RPC is reported and skipped
+ * stdout is framed as newline-delimited JSON (json-rpc-line.ts), a line that is not JSON-RPC is reported and skipped
  * instead of killing the connection (many servers print banners), and stderr is handed out line by line.
  */
 
@@ -206,10 +207,8 @@ export class StdioProcessTransport implements Transport {
   private handleStdout(lines: string[]): void {
     for (const line of lines) {
       if (line.trim() === '') continue;
-      let message: JSONRPCMessage;
-      try {
-        message = deserializeMessage(line);
-      } catch {
+      const message = parseJsonRpcLine(line);
+      if (message === undefined) {
         this.options.onGarbageLine?.(line);
         continue;
       }

@@ -24,7 +24,8 @@ import {
  * Issue 13 acceptance, profiles: the REAL `switchboard serve` with the echo fixture and server-memory from npm; two
  * client tokens bound (with the real CLI, in another process) to two profiles see different tools over /mcp,
  * /mcp/<prefix> and the stdio bridge; a call outside the profile is refused with a clear error; moving a client to
- * another profile tells its open session (list_changed) and nobody else's.
+ * another profile tells its open session (list_changed) and nobody else's; a server outside a client's profile
+ * lends it none of its prompts and resources either (refused by URI and name, naming the profile and the fix).
  */
 
 const installed = fs.existsSync(MEMORY);
@@ -40,7 +41,7 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
   beforeAll(async () => {
     data = await prepareDataDir([], 'alpha');
     await importServers(data.dir, [
-      stdioServer('echo', FIXTURES.echo),
+      stdioServer('echo', FIXTURES.echo, { args: ['--instructions=echo: repeats what you give it'] }),
       stdioServer('memory', MEMORY, { env: { MEMORY_FILE_PATH: path.join(data.dir, 'memory.jsonl') } }),
     ]);
     betaToken = (await cli(data.dir, ['token', 'create', 'beta'])).stdout.trim();
@@ -92,8 +93,9 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     const refused = (await call(alpha, 'memory__read_graph')) as { isError?: boolean };
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toBe(
-      'memory__read_graph is not in this client\'s profile "echo-only". Add it to that profile in Switchboard ' +
-        '(Profiles), or move the client to another profile: switchboard profile use <client> <profile>',
+      'memory__read_graph is not in this client\'s profile "echo-only": add it to that profile in Switchboard ' +
+        '(Profiles) or run `switchboard profile edit echo-only --include memory/read_graph`, or move the client ' +
+        'to another profile: `switchboard profile use <client> <profile>`',
     );
     await alpha.close();
 
@@ -105,6 +107,7 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     await onMemory.close();
 
     const onEcho = await serve.connect({ prefix: 'echo' });
+    expect(onEcho.getInstructions()).toBe('echo: repeats what you give it');
     expect(await toolNames(onEcho)).toContain('echo');
     expect(textOf(await call(onEcho, 'add', { a: 2, b: 3 }))).toBe('5');
     await onEcho.close();
@@ -124,6 +127,60 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     const refused = (await call(bridge.client, 'echo__echo', { text: 'x' })) as { isError?: boolean };
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/^echo__echo is not in this client's profile "memory-only"/);
+  }, 60_000);
+
+  it("a server outside the profile lends none of its prompts or resources, on /mcp, /mcp/<prefix> and the bridge", async () => {
+    const refusal = async (request: Promise<unknown>) =>
+      request.then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+    const read = (client: Client, uri: string) => client.request({ method: 'resources/read', params: { uri } });
+    const prompts = async (client: Client) =>
+      ((await client.request({ method: 'prompts/list', params: {} })) as { prompts: { name: string }[] }).prompts.map(
+        (p) => p.name,
+      );
+    const resources = async (client: Client) =>
+      (
+        (await client.request({ method: 'resources/list', params: {} })) as { resources: { uri: string }[] }
+      ).resources.map((r) => r.uri);
+
+    // alpha's profile holds echo: its prompt and resource are there.
+    const alpha = await serve.connect();
+    expect(await prompts(alpha)).toContain('echo__greet');
+    expect(await resources(alpha)).toContain('switchboard://echo/mem://greeting');
+    await alpha.close();
+
+    const beta = await serve.connect({ token: betaToken });
+    expect((await prompts(beta)).some((n) => n.startsWith('echo__'))).toBe(false);
+    expect((await resources(beta)).some((u) => u.startsWith('switchboard://echo/'))).toBe(false);
+    expect(await refusal(read(beta, 'switchboard://echo/mem://greeting'))).toBe(
+      'MCP error -32602: The resource switchboard://echo/mem://greeting is not in this client\'s profile ' +
+        '"memory-only": add its server, echo, to that profile in Switchboard (Profiles) or run ' +
+        '`switchboard profile edit memory-only --include echo`, or move the client to another profile: ' +
+        '`switchboard profile use <client> <profile>`',
+    );
+    expect(
+      await refusal(beta.request({ method: 'prompts/get', params: { name: 'echo__greet', arguments: { name: 'x' } } })),
+    ).toMatch(/^MCP error -32602: The prompt echo__greet is not in this client's profile "memory-only"/);
+    await beta.close();
+
+    const betaOnEcho = await serve.connect({ prefix: 'echo', token: betaToken });
+    expect(betaOnEcho.getInstructions()).toBeUndefined();
+    expect(await prompts(betaOnEcho)).toEqual([]);
+    expect(await resources(betaOnEcho)).toEqual([]);
+    expect(await refusal(read(betaOnEcho, 'mem://greeting'))).toMatch(
+      /^MCP error -32602: The server echo is not in this client's profile "memory-only": .*--include echo`/,
+    );
+    await betaOnEcho.close();
+
+    const bridge = spawnBridge({ dataDir: data.dir });
+    bridges.push(bridge);
+    await bridge.client.connect(bridge.transport);
+    expect((await prompts(bridge.client)).some((n) => n.startsWith('echo__'))).toBe(false);
+    expect(await refusal(read(bridge.client, 'switchboard://echo/mem://greeting'))).toMatch(
+      /^MCP error -32602: The resource switchboard:\/\/echo\/mem:\/\/greeting is not in this client's profile "memory-only"/,
+    );
   }, 60_000);
 
   it('moving a client to another profile sends list_changed to its open session only', async () => {
