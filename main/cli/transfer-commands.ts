@@ -6,7 +6,8 @@ import { CLIENT_ADAPTERS, isClientId } from '../clients/client-registry.ts';
 import { SwitchboardError, errorMessage } from '../lib/errors.ts';
 
 /**
- * `switchboard export [FILE]` and `import FILE|CLIENT`: server definitions as JSON, never secret values.
+ * `switchboard export [FILE]` and `import FILE|CLIENT`: server definitions and profiles as JSON, never secret values
+ * or tokens.
  * `import CLIENT` (a known client id) is `clients import CLIENT`; anything else is a file (`./cursor` for a
  * file that happens to be named like a client).
  */
@@ -14,7 +15,9 @@ export function registerTransferCommands(program: Command, ctx: CliContext): voi
   program
     .command('export')
     .argument('[file]', 'write to this file instead of stdout')
-    .description('export server definitions as JSON (secret values are never exported)')
+    .description(
+      'export server definitions and profiles as JSON (secret values and tokens are never exported)',
+    )
     .action(async (file: string | undefined) => {
       const hub = await ctx.hub();
       const text = hub.useCases.transfer.exportText();
@@ -72,6 +75,11 @@ async function importFile(ctx: CliContext, file: string): Promise<void> {
   } catch (error) {
     throw new SwitchboardError('VALIDATION', `cannot read ${file}: ${errorMessage(error)}`);
   }
-  const imported = await (await ctx.hub()).useCases.transfer.importText(text);
-  ctx.out.result({ imported }, () => `imported ${imported.length} servers: ${imported.join(', ')}`);
+  const { servers, profiles } = await (await ctx.hub()).useCases.transfer.importText(text);
+  ctx.out.result(
+    { imported: servers, profiles },
+    () =>
+      `imported ${servers.length} servers: ${servers.join(', ')}` +
+      (profiles.length === 0 ? '' : `\nprofiles created or updated: ${profiles.join(', ')}`),
+  );
 }

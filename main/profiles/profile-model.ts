@@ -74,35 +74,34 @@ export function alwaysListed(profile: Profile, serverId: number, tool: string): 
 }
 
 /**
- * The catalogs as the profile sees them: an included server keeps everything but the tools ruled out; a server
- * that is out but has single tools in keeps only those tools (none of its prompts and resources); any other server
- * is gone. Order is kept.
+ * Whether the server is part of the profile at all: the whole server is in, or at least one of its tools is. A server
+ * that is part of it contributes its prompts, resources, resource templates, completions and instructions (they have
+ * no rules of their own, and a tool often points at its server's resources); one that is not contributes nothing.
  */
-export function narrowCatalogs(profile: Profile, catalogs: readonly StoredCatalog[]): StoredCatalog[] {
-  const out: StoredCatalog[] = [];
-  for (const catalog of catalogs) {
-    const whole = serverIncluded(profile, catalog.serverId);
-    const rules = profile.tools.get(catalog.serverId);
-    if (whole) {
-      if (rules === undefined || ![...rules.values()].includes('out')) out.push(catalog);
-      else out.push({ ...catalog, tools: catalog.tools.filter((t) => rules.get(t.name) !== 'out') });
-      continue;
-    }
-    if (rules === undefined) continue;
-    const tools = catalog.tools.filter((t) => {
-      const rule = rules.get(t.name);
-      return rule === 'in' || rule === 'listed';
-    });
-    if (tools.length > 0) out.push({ ...catalog, tools, prompts: [], resources: [], resourceTemplates: [] });
-  }
-  return out;
-}
-
-/** Whether any of the server's tools (or the server itself) is in the profile. */
 export function touchesServer(profile: Profile, serverId: number): boolean {
   if (serverIncluded(profile, serverId)) return true;
   for (const rule of profile.tools.get(serverId)?.values() ?? []) if (rule !== 'out') return true;
   return false;
+}
+
+/**
+ * The catalogs as the profile sees them: a server the profile touches (`touchesServer`) keeps everything but its
+ * tools outside the profile; any other server is gone. Order is kept.
+ */
+export function narrowCatalogs(profile: Profile, catalogs: readonly StoredCatalog[]): StoredCatalog[] {
+  const out: StoredCatalog[] = [];
+  for (const catalog of catalogs) {
+    if (!touchesServer(profile, catalog.serverId)) continue;
+    const rules = profile.tools.get(catalog.serverId);
+    const whole = serverIncluded(profile, catalog.serverId);
+    if (whole && (rules === undefined || ![...rules.values()].includes('out'))) out.push(catalog);
+    else
+      out.push({
+        ...catalog,
+        tools: catalog.tools.filter((t) => toolIncluded(profile, catalog.serverId, t.name)),
+      });
+  }
+  return out;
 }
 
 /** How a listing is offered, and why (for the window). */

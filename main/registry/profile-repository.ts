@@ -65,7 +65,12 @@ export const ProfileNameSchema = z
     'must start with a letter or digit and use only letters, digits, ".", "_" and "-"',
   );
 
-const BudgetValue = z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000);
+/** A budget (tools or tokens) as a profile stores it. */
+export const BudgetValueSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(10_000_000);
 
 const ProfileRow = z.object({
   id: z.number().int(),
@@ -99,7 +104,7 @@ function validName(name: string): string {
 
 function validBudget(value: number | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = BudgetValue.safeParse(value);
+  const parsed = BudgetValueSchema.safeParse(value);
   if (!parsed.success)
     throw new SwitchboardError('VALIDATION', `${what}: ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
   return parsed.data;

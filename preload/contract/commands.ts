@@ -266,7 +266,8 @@ export const commands = {
   'transfer.export': command(Empty, z.object({ text: z.string() })),
   'transfer.import': command(
     z.object({ text: z.string().max(4 * 1024 * 1024) }).strict(),
-    z.object({ imported: z.array(z.string()) }),
+    /** imported: the servers added (prefixes); profiles: the profiles created or changed. */
+    z.object({ imported: z.array(z.string()), profiles: z.array(z.string()) }),
   ),
 
   /** Profiles (issue 13): named selections of servers and tools, each with its tool search mode. */

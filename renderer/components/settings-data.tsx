@@ -69,7 +69,9 @@ export function DataSection({
       <div className="transfer">
         <div className="stack">
           <h3 className="subsection-title">Export</h3>
-          <p className="hint">Server definitions and settings as JSON. Secret values are never exported.</p>
+          <p className="hint">
+            Server definitions and profiles as JSON. Secret values and tokens are never exported.
+          </p>
           <div className="button-row">
             <button
               type="button"
@@ -104,7 +106,8 @@ export function DataSection({
               {
                 onSuccess: () => {
                   setImportText('');
-                  void client.invalidateQueries({ queryKey: ['servers.list'] });
+                  for (const key of ['servers.list', 'profiles.list', 'profiles.clients'])
+                    void client.invalidateQueries({ queryKey: [key] });
                 },
               },
             );

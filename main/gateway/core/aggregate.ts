@@ -27,6 +27,8 @@ export interface Aggregate {
   toolRoutes: NameIndex;
   /** Exposed prompt name → server and original name. */
   promptRoutes: NameIndex;
+  /** A per-server scope's server instructions (relayed at initialize); none in the aggregate scope. */
+  instructions?: string;
 }
 
 /** Builds the lists and routes of `scope` from the catalogs of the ENABLED servers in `sources`. */
@@ -48,6 +50,7 @@ export function buildAggregate(sources: readonly AggregateInput[], scope: Aggreg
       resourceTemplates: catalog?.resourceTemplates ?? [],
       toolRoutes: identity(catalog?.tools ?? []),
       promptRoutes: identity(catalog?.prompts ?? []),
+      instructions: catalog?.instructions,
     };
   }
 

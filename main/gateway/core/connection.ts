@@ -53,10 +53,9 @@ export function createConnection(
   era: ProtocolEra,
 ): Server {
   const { views } = services;
-  const instructions =
-    scope.kind === 'server'
-      ? views.sources().catalogs.find((c) => c.prefix === scope.prefix)?.instructions
-      : AGGREGATE_INSTRUCTIONS;
+  // A per-server route relays its server's instructions as the scope's view has them: none for a server outside
+  // the client's profile.
+  const instructions = scope.kind === 'server' ? views.view(scope).instructions : AGGREGATE_INSTRUCTIONS;
   const server = new Server(services.serverInfo, { capabilities: CAPABILITIES, instructions });
   const session: Session = { key: randomUUID(), server, scope, era };
   if (era === 'legacy') {

@@ -119,6 +119,9 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
     }),
     deps.pool.on('resourceUpdated', ({ prefix, uri }) => {
       for (const session of subscriptions.sessionsFor(prefix, uri)) {
+        // A session whose view now refuses the server (its client moved to a profile without it) hears nothing of
+        // it; the subscription is kept, so moving back brings the updates back.
+        if (views.view(session.scope).serverRefusal?.(prefix, uri)) continue;
         const exposed = session.scope.kind === 'all' ? wrapUri(prefix, uri) : uri;
         void session.server.sendResourceUpdated({ uri: exposed }).catch(() => {});
       }

@@ -9,12 +9,14 @@ import { unwrapUri } from './resource-uris.ts';
 import { rewritePromptResult, rewriteReadResult } from './result-rewrite.ts';
 import type { Session } from './session-registry.ts';
 import type { Subscriptions } from './subscriptions.ts';
-import type { ScopeView } from './tool-view.ts';
+import type { ScopeView, ToolRefusal } from './tool-view.ts';
 
 /**
  * Everything of a connection besides lists and tools: prompts/get, resources/read, resource subscriptions,
  * completion and logging/setLevel. Names resolve through the scope's view (as tools do), URIs through the
- * aggregate scope's `switchboard://<prefix>/…` wrapping; upstream failures come back as JSON-RPC errors.
+ * aggregate scope's `switchboard://<prefix>/…` wrapping; the view may refuse a server (one outside the client's
+ * profile) or a prompt, and the client gets that reason as an InvalidParams error; upstream failures come back as
+ * JSON-RPC errors. Unsubscribing is never refused: it only lets go.
  */
 
 export interface FeatureHandlerDeps {
@@ -45,6 +47,13 @@ export function resolveUri(
   return target;
 }
 
+/** A view's refusal as the JSON-RPC error of a non-tool method (the message says why and what to do). */
+export function refusalError(refusal: ToolRefusal): ProtocolError {
+  const { error } = refusal;
+  const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { code: error.code, ...details });
+}
+
 /** Relays an upstream failure on a non-tool method as a JSON-RPC error the client can show. */
 export function relayError(error: unknown): never {
   if (error instanceof ProtocolError) throw error;
@@ -57,16 +66,36 @@ export function relayError(error: unknown): never {
 export function registerFeatureHandlers(server: Server, session: Session, deps: FeatureHandlerDeps): void {
   const { scope } = session;
   const aggregate = scope.kind === 'all';
-  const uriTarget = (uri: string) => resolveUri(scope, uri, deps.isEnabled);
+  /** Throws the view's refusal of `prefix`'s features, if any. */
+  const allowed = (prefix: string, what: string) => {
+    const refusal = deps.view().serverRefusal?.(prefix, what);
+    if (refusal) throw refusalError(refusal);
+  };
+  /** A per-server route of a server the view refuses answers nothing but that. */
+  const routeAllowed = () => {
+    if (scope.kind === 'server') allowed(scope.prefix, `The server ${scope.prefix}`);
+  };
+  const uriTarget = (uri: string, what = `The resource ${uri}`) => {
+    routeAllowed();
+    const target = resolveUri(scope, uri, deps.isEnabled);
+    allowed(target.prefix, what);
+    return target;
+  };
+  const promptTarget = (name: string) => {
+    routeAllowed();
+    const target = deps.view().promptRoutes.targetOf(name);
+    if (target) return target;
+    const refusal = deps.view().promptRefusal?.(name);
+    if (refusal) throw refusalError(refusal);
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+  };
   const forward = (prefix: string, method: string, params: Record<string, unknown>, ctx: ServerContext) =>
     deps.pool
       .request(prefix, { method, params }, { caller: deps.callerFor(ctx, prefix), signal: ctx.mcpReq.signal })
       .catch(relayError);
 
   server.setRequestHandler('prompts/get', async (request, ctx) => {
-    const target = deps.view().promptRoutes.targetOf(request.params.name);
-    if (!target)
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    const target = promptTarget(request.params.name);
     const result = await forward(target.prefix, 'prompts/get', { ...request.params, name: target.name }, ctx);
     return (aggregate ? rewritePromptResult(target.prefix, result) : result) as never;
   });
@@ -88,7 +117,7 @@ export function registerFeatureHandlers(server: Server, session: Session, deps: 
     return {};
   });
   server.setRequestHandler('resources/unsubscribe', async (request) => {
-    const target = uriTarget(request.params.uri);
+    const target = resolveUri(scope, request.params.uri, deps.isEnabled);
     await deps.subscriptions.remove(session, target.prefix, target.uri).catch(relayError);
     return {};
   });
@@ -98,13 +127,11 @@ export function registerFeatureHandlers(server: Server, session: Session, deps: 
     let prefix: string;
     let upstreamRef: Record<string, unknown>;
     if (ref.type === 'ref/prompt') {
-      const target = deps.view().promptRoutes.targetOf(String(ref.name));
-      if (!target)
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${String(ref.name)}`);
+      const target = promptTarget(String(ref.name));
       prefix = target.prefix;
       upstreamRef = { ...ref, name: target.name };
     } else {
-      const target = uriTarget(String(ref.uri));
+      const target = uriTarget(String(ref.uri), `The resource template ${String(ref.uri)}`);
       prefix = target.prefix;
       upstreamRef = { ...ref, uri: target.uri };
     }

@@ -28,6 +28,10 @@ import type { LocalTool, ScopeView, ToolRefusal, ViewChange, ViewPolicy, ViewSou
  * - each scope's caller (its client token's name, or the bridge) picks a profile; the profile narrows
  *   `sources.catalogs` before the inner policy builds the view, so a tool outside it is neither listed nor routed,
  *   on `/mcp`, `/mcp/<prefix>` and through the bridge alike; calling one by name answers a clear refusal;
+ * - a server the profile does not touch (neither the whole server nor any of its tools is in) lends nothing else
+ *   either: its prompts, resources and templates are not listed, and `serverRefusal` / `promptRefusal` refuse reading,
+ *   prompting, completing and subscribing by URI or name (feature-handlers.ts); a per-server route of it has no
+ *   instructions;
  * - in search mode (or in auto mode over the profile's budget) the listing is the three meta-tools of
  *   search-tools.ts plus the profile's "always listed" tools, while every tool of the profile stays callable;
  * - `recheck()` notices profile edits and bindings made anywhere (this process or the CLI: one counter read) and
@@ -80,12 +84,16 @@ export function withProfiles(inner: ViewPolicy, deps: ProfileViewDeps): ProfileV
     build(sources, scope) {
       const profile = profileOf(scope);
       const view = inner.build({ ...sources, catalogs: narrowCatalogs(profile, sources.catalogs) }, scope);
-      const refusal = refusalOf(profile, sources, scope, view);
+      const refusals = {
+        refusal: refusalOf(profile, sources, scope, view),
+        ...featureRefusalsOf(profile, sources, scope, view),
+      };
+      const { refusal } = refusals;
       // A per-server route outside the profile offers nothing at all, not even the meta-tools.
       const routeId = scope.kind === 'server' ? sources.servers.get(scope.prefix)?.id : undefined;
-      if (routeId !== undefined && !touchesServer(profile, routeId)) return { ...view, refusal };
+      if (routeId !== undefined && !touchesServer(profile, routeId)) return { ...view, ...refusals };
       const decision = decideListing(profile, view.tools.length, () => estimateTokens(view.tools));
-      if (decision.mode === 'full') return { ...view, refusal };
+      if (decision.mode === 'full') return { ...view, ...refusals };
 
       const reachable = new Map<string, { tool: Tool; target: NameTarget }>();
       for (const tool of view.tools) {
@@ -100,7 +108,7 @@ export function withProfiles(inner: ViewPolicy, deps: ProfileViewDeps): ProfileV
         })
         .map(({ tool }) => tool);
       const localTools = new Map<string, LocalTool>([...(view.localTools ?? []), ...meta.local]);
-      return { ...view, tools: [...meta.definitions, ...listed], localTools, refusal };
+      return { ...view, tools: [...meta.definitions, ...listed], localTools, ...refusals };
     },
     onChange(listener) {
       const offOwn = listeners.on('change', listener);
@@ -172,16 +180,24 @@ function toolGroups(sources: ViewSources): ToolGroup[] {
 }
 
 /**
- * The refusal of a name outside the profile. It names the profile, not the client: views are shared by every scope
- * with the same key (every client of the profile), so nothing in them may depend on which client asks.
+ * The refusal of something outside the profile: cause first, then the fix in the window or with the CLI (`include`:
+ * the `--include` argument, SERVER or SERVER/TOOL, as main/cli/profile-commands.ts takes it). It names the profile,
+ * not the client: views are shared by every scope with the same key (every client of the profile), so nothing in
+ * them may depend on which client asks.
  */
-function outsideProfile(profile: Profile, what: string): SwitchboardError {
+function outsideProfile(profile: Profile, what: string, addWhat: string, include: string): SwitchboardError {
   return new SwitchboardError(
     'FORBIDDEN',
-    `${what} is not in this client's profile "${profile.name}". Add it to that profile in Switchboard ` +
-      '(Profiles), or move the client to another profile: switchboard profile use <client> <profile>',
+    `${what} is not in this client's profile "${profile.name}": add ${addWhat} to that profile in Switchboard ` +
+      `(Profiles) or run \`switchboard profile edit ${profile.name} --include ${shellWord(include)}\`, or move the ` +
+      'client to another profile: `switchboard profile use <client> <profile>`',
     { details: { profile: profile.name } },
   );
+}
+
+/** `text` as one shell word (quoted when it holds anything but plain name characters). */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._/:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -212,20 +228,63 @@ function refusalOf(
     if (scope.kind === 'server') {
       const id = idOf(scope.prefix);
       if (id !== undefined && !touchesServer(profile, id))
-        return { prefix: scope.prefix, error: outsideProfile(profile, `The server ${scope.prefix}`) };
+        return { prefix: scope.prefix, error: outsideServer(profile, scope.prefix) };
     }
     const target = targetOf(exposed);
     const id = target && idOf(target.prefix);
     if (target && id !== undefined && !toolIncluded(profile, id, target.name))
-      return { prefix: target.prefix, error: outsideProfile(profile, exposed) };
+      return { prefix: target.prefix, error: outsideTool(profile, exposed, target) };
     const own = view.refusal?.(exposed);
     if (own) {
       // A pending tool of a server the profile leaves out is outside the profile first.
       const ownId = own.prefix === '' ? undefined : idOf(own.prefix);
       if (ownId !== undefined && !touchesServer(profile, ownId))
-        return { prefix: own.prefix, error: outsideProfile(profile, exposed) };
+        return { prefix: own.prefix, error: outsideServer(profile, own.prefix, exposed) };
       return own;
     }
     return undefined;
   };
+}
+
+const outsideTool = (profile: Profile, exposed: string, target: NameTarget) =>
+  outsideProfile(profile, exposed, 'it', `${target.prefix}/${target.name}`);
+
+/** Something of a server the profile leaves out (the server itself when `what` is not given). */
+const outsideServer = (profile: Profile, prefix: string, what?: string) =>
+  what === undefined
+    ? outsideProfile(profile, `The server ${prefix}`, 'it', prefix)
+    : outsideProfile(profile, what, `its server, ${prefix},`, prefix);
+
+/**
+ * A view's refusals besides tools: the prompts, resources, templates and completions of an enabled server the profile
+ * does not touch (a per-server route of one is refused whole), and a prompt name of such a server; everything else is
+ * the inner view's.
+ */
+function featureRefusalsOf(
+  profile: Profile,
+  sources: ViewSources,
+  scope: GatewayScope,
+  view: ScopeView,
+): Pick<ScopeView, 'serverRefusal' | 'promptRefusal'> {
+  const outside = (prefix: string): boolean => {
+    const server = sources.servers.get(prefix);
+    return server !== undefined && !touchesServer(profile, server.id);
+  };
+  const serverRefusal = (prefix: string, what: string): ToolRefusal | undefined => {
+    if (!outside(prefix)) return view.serverRefusal?.(prefix, what);
+    const onRoute = scope.kind === 'server' && scope.prefix === prefix;
+    return { prefix, error: outsideServer(profile, prefix, onRoute ? undefined : what) };
+  };
+  let everything: NameIndex | undefined;
+  const promptRefusal = (exposed: string): ToolRefusal | undefined => {
+    if (scope.kind === 'server') return serverRefusal(scope.prefix, `The prompt ${exposed}`);
+    everything ??= buildNameIndex(
+      sources.catalogs.flatMap((c) => c.prompts.map((p) => ({ prefix: c.prefix, name: p.name }))),
+    );
+    const target = everything.targetOf(exposed);
+    const refused =
+      target && outside(target.prefix) ? serverRefusal(target.prefix, `The prompt ${exposed}`) : undefined;
+    return refused ?? view.promptRefusal?.(exposed);
+  };
+  return { serverRefusal, promptRefusal };
 }

@@ -59,6 +59,13 @@ export interface ScopeView extends Aggregate {
   localTools?: ReadonlyMap<string, LocalTool>;
   /** Why `exposed` is refused here (outside the profile, pending approval …); undefined: an unknown tool. */
   refusal?(exposed: string): ToolRefusal | undefined;
+  /**
+   * Why the prompts, resources, templates and completions of server `prefix` may not be used here (the profile leaves
+   * the server out), worded about `what` ("The resource switchboard://…"); undefined: they may.
+   */
+  serverRefusal?(prefix: string, what: string): ToolRefusal | undefined;
+  /** Why the prompt `exposed` is refused here (its server is outside the profile); undefined: an unknown prompt. */
+  promptRefusal?(exposed: string): ToolRefusal | undefined;
 }
 
 /** A change of the policy's own inputs (a profile edited, a client bound to another profile). */

@@ -106,7 +106,9 @@ interface Lists {
   templates: string[];
 }
 async function lists(client: Client): Promise<Lists> {
-  const prompts = (await client.request({ method: 'prompts/list', params: {} })) as { prompts: { name: string }[] };
+  const prompts = (await client.request({ method: 'prompts/list', params: {} })) as {
+    prompts: { name: string }[];
+  };
   const resources = (await client.request({ method: 'resources/list', params: {} })) as {
     resources: { uri: string }[];
   };
@@ -120,11 +122,12 @@ async function lists(client: Client): Promise<Lists> {
   };
 }
 
-/** The message of the JSON-RPC error `request` answers with (fails the test when it succeeds). */
+/** The message of the InvalidParams error `request` answers with (fails the test on any other answer). */
 async function refusalOf(request: Promise<unknown>): Promise<string> {
   try {
     await request;
   } catch (error) {
+    expect((error as { code?: unknown }).code).toBe(-32602);
     return (error as Error).message;
   }
   throw new Error('the request was not refused');
@@ -166,24 +169,23 @@ describe('a server outside the profile, on /mcp', () => {
     const { core } = makeCore();
     const alpha = await connect(core, all('alpha'));
     expect(await refusalOf(read(alpha, 'switchboard://echo/mem://greeting'))).toBe(
-      'MCP error -32602: The resource switchboard://echo/mem://greeting is not in this client\'s profile ' +
+      "The resource switchboard://echo/mem://greeting is not in this client's profile " +
         `"other-only": ${fixFor('other-only', 'echo')}`,
     );
     expect(await refusalOf(read(alpha, 'switchboard://echo/mem://items/7'))).toMatch(
-      /^MCP error -32602: The resource switchboard:\/\/echo\/mem:\/\/items\/7 is not in this client's profile "other-only"/,
+      /^The resource switchboard:\/\/echo\/mem:\/\/items\/7 is not in this client's profile "other-only"/,
     );
     expect(await refusalOf(getPrompt(alpha, 'echo__greet'))).toBe(
-      'MCP error -32602: The prompt echo__greet is not in this client\'s profile "other-only": ' +
-        fixFor('other-only', 'echo'),
+      'The prompt echo__greet is not in this client\'s profile "other-only": ' + fixFor('other-only', 'echo'),
     );
-    expect(
-      await refusalOf(complete(alpha, { type: 'ref/prompt', name: 'echo__greet' })),
-    ).toMatch(/^MCP error -32602: The prompt echo__greet is not in this client's profile "other-only"/);
+    expect(await refusalOf(complete(alpha, { type: 'ref/prompt', name: 'echo__greet' }))).toMatch(
+      /^The prompt echo__greet is not in this client's profile "other-only"/,
+    );
     expect(
       await refusalOf(complete(alpha, { type: 'ref/resource', uri: 'switchboard://echo/mem://items/{id}' })),
     ).toMatch(/is not in this client's profile "other-only": add its server, echo, to that profile/);
     expect(await refusalOf(subscribe(alpha, 'switchboard://echo/mem://greeting'))).toMatch(
-      /^MCP error -32602: The resource switchboard:\/\/echo\/mem:\/\/greeting is not in this client's profile/,
+      /^The resource switchboard:\/\/echo\/mem:\/\/greeting is not in this client's profile/,
     );
     // What is in the profile works as before; an unknown server is still unknown.
     expect(textOfRead(await read(alpha, 'switchboard://other/mem://greeting'))).toBe('hello from echo');
@@ -202,7 +204,9 @@ describe('a server outside the profile, on /mcp', () => {
     expect(await refusalOf(read(bridge, 'switchboard://echo/mem://greeting'))).toMatch(
       /not in this client's profile "other-only"/,
     );
-    expect(await refusalOf(getPrompt(bridge, 'echo__greet'))).toMatch(/not in this client's profile "other-only"/);
+    expect(await refusalOf(getPrompt(bridge, 'echo__greet'))).toMatch(
+      /not in this client's profile "other-only"/,
+    );
   });
 });
 
@@ -213,14 +217,16 @@ describe('a server outside the profile, on /mcp/<prefix>', () => {
     expect(alpha.getInstructions()).toBeUndefined();
     expect(await lists(alpha)).toEqual({ prompts: [], resources: [], templates: [] });
     const routeFix =
-      'MCP error -32602: The server echo is not in this client\'s profile "other-only": add it to that profile in ' +
+      'The server echo is not in this client\'s profile "other-only": add it to that profile in ' +
       'Switchboard (Profiles) or run `switchboard profile edit other-only --include echo`, or move the client to ' +
       'another profile: `switchboard profile use <client> <profile>`';
     expect(await refusalOf(read(alpha, 'mem://greeting'))).toBe(routeFix);
     expect(await refusalOf(getPrompt(alpha, 'greet'))).toBe(routeFix);
     expect(await refusalOf(subscribe(alpha, 'mem://greeting'))).toBe(routeFix);
     expect(await refusalOf(complete(alpha, { type: 'ref/prompt', name: 'greet' }))).toBe(routeFix);
-    expect(await refusalOf(complete(alpha, { type: 'ref/resource', uri: 'mem://items/{id}' }))).toBe(routeFix);
+    expect(await refusalOf(complete(alpha, { type: 'ref/resource', uri: 'mem://items/{id}' }))).toBe(
+      routeFix,
+    );
 
     const own = await connect(core, route('alpha', 'other'));
     expect(own.getInstructions()).toBe(OTHER_INSTRUCTIONS);
@@ -233,7 +239,7 @@ describe('a server outside the profile, on /mcp/<prefix>', () => {
     const bridge = await connect(core, route('bridge', 'echo'));
     expect(bridge.getInstructions()).toBeUndefined();
     expect(await refusalOf(read(bridge, 'mem://greeting'))).toMatch(
-      /^MCP error -32602: The server echo is not in this client's profile "other-only"/,
+      /^The server echo is not in this client's profile "other-only"/,
     );
   });
 });

@@ -129,17 +129,18 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     expect(textOf(refused)).toMatch(/^echo__echo is not in this client's profile "memory-only"/);
   }, 60_000);
 
-  it("a server outside the profile lends none of its prompts or resources, on /mcp, /mcp/<prefix> and the bridge", async () => {
+  it('a server outside the profile lends none of its prompts or resources, on /mcp, /mcp/<prefix> and the bridge', async () => {
     const refusal = async (request: Promise<unknown>) =>
       request.then(
         () => 'answered',
-        (error: Error) => error.message,
+        (error: Error & { code?: unknown }) => `${String(error.code)} ${error.message}`,
       );
-    const read = (client: Client, uri: string) => client.request({ method: 'resources/read', params: { uri } });
+    const read = (client: Client, uri: string) =>
+      client.request({ method: 'resources/read', params: { uri } });
     const prompts = async (client: Client) =>
-      ((await client.request({ method: 'prompts/list', params: {} })) as { prompts: { name: string }[] }).prompts.map(
-        (p) => p.name,
-      );
+      (
+        (await client.request({ method: 'prompts/list', params: {} })) as { prompts: { name: string }[] }
+      ).prompts.map((p) => p.name);
     const resources = async (client: Client) =>
       (
         (await client.request({ method: 'resources/list', params: {} })) as { resources: { uri: string }[] }
@@ -155,14 +156,16 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     expect((await prompts(beta)).some((n) => n.startsWith('echo__'))).toBe(false);
     expect((await resources(beta)).some((u) => u.startsWith('switchboard://echo/'))).toBe(false);
     expect(await refusal(read(beta, 'switchboard://echo/mem://greeting'))).toBe(
-      'MCP error -32602: The resource switchboard://echo/mem://greeting is not in this client\'s profile ' +
+      "-32602 The resource switchboard://echo/mem://greeting is not in this client's profile " +
         '"memory-only": add its server, echo, to that profile in Switchboard (Profiles) or run ' +
         '`switchboard profile edit memory-only --include echo`, or move the client to another profile: ' +
         '`switchboard profile use <client> <profile>`',
     );
     expect(
-      await refusal(beta.request({ method: 'prompts/get', params: { name: 'echo__greet', arguments: { name: 'x' } } })),
-    ).toMatch(/^MCP error -32602: The prompt echo__greet is not in this client's profile "memory-only"/);
+      await refusal(
+        beta.request({ method: 'prompts/get', params: { name: 'echo__greet', arguments: { name: 'x' } } }),
+      ),
+    ).toMatch(/^-32602 The prompt echo__greet is not in this client's profile "memory-only"/);
     await beta.close();
 
     const betaOnEcho = await serve.connect({ prefix: 'echo', token: betaToken });
@@ -170,7 +173,7 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     expect(await prompts(betaOnEcho)).toEqual([]);
     expect(await resources(betaOnEcho)).toEqual([]);
     expect(await refusal(read(betaOnEcho, 'mem://greeting'))).toMatch(
-      /^MCP error -32602: The server echo is not in this client's profile "memory-only": .*--include echo`/,
+      /^-32602 The server echo is not in this client's profile "memory-only": .*--include echo`/,
     );
     await betaOnEcho.close();
 
@@ -179,7 +182,7 @@ describe.skipIf(!installed)('profiles against the real serve', () => {
     await bridge.client.connect(bridge.transport);
     expect((await prompts(bridge.client)).some((n) => n.startsWith('echo__'))).toBe(false);
     expect(await refusal(read(bridge.client, 'switchboard://echo/mem://greeting'))).toMatch(
-      /^MCP error -32602: The resource switchboard:\/\/echo\/mem:\/\/greeting is not in this client's profile "memory-only"/,
+      /^-32602 The resource switchboard:\/\/echo\/mem:\/\/greeting is not in this client's profile "memory-only"/,
     );
   }, 60_000);
 

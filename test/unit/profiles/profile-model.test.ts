@@ -33,7 +33,7 @@ describe('profile selection', () => {
     catalog('c', 3, ['v']),
   ];
 
-  it('keeps whole servers in, minus tools ruled out; single tools of an excluded server without its prompts', () => {
+  it('keeps whole servers in, minus tools ruled out; of a server with single tools in, those tools and its prompts', () => {
     const p = profile({
       servers: new Map([[1, true]]),
       tools: new Map<number, Map<string, ToolRule>>([
@@ -44,12 +44,16 @@ describe('profile selection', () => {
     const narrowed = narrowCatalogs(p, catalogs);
     expect(narrowed.map((c) => [c.prefix, c.tools.map((t) => t.name), c.prompts.length])).toEqual([
       ['a', ['x'], 1],
-      ['b', ['w'], 0],
+      ['b', ['w'], 1],
     ]);
     expect(toolIncluded(p, 1, 'y')).toBe(false);
     expect(toolIncluded(p, 2, 'w')).toBe(true);
     expect(touchesServer(p, 2)).toBe(true);
     expect(touchesServer(p, 3)).toBe(false);
+    // Only tools ruled out: the server is not part of the profile, prompts and all.
+    const outOnly = profile({ tools: new Map([[3, new Map([['v', 'out' as const]])]]) });
+    expect(touchesServer(outOnly, 3)).toBe(false);
+    expect(narrowCatalogs(outOnly, catalogs)).toEqual([]);
   });
 
   it('lets servers without a rule follow `others` (the default holds everything)', () => {

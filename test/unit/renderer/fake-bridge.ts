@@ -768,7 +768,7 @@ export function createFakeBridge(options: { state?: FakeState; delayMs?: number 
     'transfer.export': () => ({
       text: JSON.stringify({ version: 1, servers: state.servers.map((s) => s.definition) }, null, 2),
     }),
-    'transfer.import': () => ({ imported: [] }),
+    'transfer.import': () => ({ imported: [], profiles: [] }),
     'gateway.status': () => state.gateway,
     'gateway.setPaused': ({ paused }) => {
       state.gateway = { ...state.gateway, state: paused ? 'paused' : 'running' };

@@ -95,13 +95,22 @@ describe('the profile view policy', () => {
     const view = policy.build(sources, scope('cursor'));
     expect(view.toolRoutes.targetOf('files__delete_file')).toBeUndefined();
     expect(view.refusal?.('files__delete_file')?.error.message).toMatch(
-      /^files__delete_file is not in this client's profile "files-only"\. Add it/,
+      /^files__delete_file is not in this client's profile "files-only": add it to that profile in Switchboard \(Profiles\) or run `switchboard profile edit files-only --include files\/delete_file`/,
     );
     expect(view.refusal?.('git__git_log')?.prefix).toBe('git');
     expect(view.refusal?.('nope__x')).toBeUndefined();
     const onGit = policy.build(sources, scope('cursor', 'git'));
     expect(onGit.refusal?.('anything')?.error.message).toMatch(
       /^The server git is not in this client's profile/,
+    );
+    // Prompts, resources and completions of a server outside the profile: refused with the fix; inside: not.
+    const all = policy.build(sources, scope('cursor'));
+    expect(all.serverRefusal?.('git', 'The resource switchboard://git/x')?.error.message).toMatch(
+      /^The resource switchboard:\/\/git\/x is not in this client's profile "files-only": add its server, git, to that profile .*`switchboard profile edit files-only --include git`/,
+    );
+    expect(all.serverRefusal?.('files', 'The resource switchboard://files/x')).toBeUndefined();
+    expect(onGit.serverRefusal?.('git', 'The resource x')?.error.message).toMatch(
+      /^The server git is not in/,
     );
   });
 
