@@ -189,15 +189,18 @@ function outsideProfile(profile: Profile, what: string, addWhat: string, include
   return new SwitchboardError(
     'FORBIDDEN',
     `${what} is not in this client's profile "${profile.name}": add ${addWhat} to that profile in Switchboard ` +
-      `(Profiles) or run \`switchboard profile edit ${profile.name} --include ${shellWord(include)}\`, or move the ` +
-      'client to another profile: `switchboard profile use <client> <profile>`',
+      `(Profiles) or run \`switchboard profile edit ${shellWord(profile.name)} --include ${shellWord(include)}\`, or ` +
+      'move the client to another profile: `switchboard profile use <client> <profile>`',
     { details: { profile: profile.name } },
   );
 }
 
 /** `text` as one shell word (quoted when it holds anything but plain name characters). */
 function shellWord(text: string): string {
-  return /^[A-Za-z0-9._/:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9._/:@-]+$/.test(text)) return text;
+  // In single quotes everything is literal; a quote itself closes, is escaped, and reopens: ' → '\''.
+  const QUOTE = "'";
+  return QUOTE + text.split(QUOTE).join(`${QUOTE}\\${QUOTE}${QUOTE}`) + QUOTE;
 }
 
 /**

@@ -114,6 +114,18 @@ describe('the profile view policy', () => {
     );
   });
 
+  it('quotes what the fix names when the shell would split it', () => {
+    const spaced = base({ ...filesOnly, name: "Ann's work" });
+    const profiles = source(snapshotOf([everything, spaced], [['cursor', 2]]));
+    const view = withProfiles(defaultViewPolicy, { profiles, log: silentLogger }).build(
+      sources,
+      scope('cursor'),
+    );
+    expect(view.refusal?.('files__delete_file')?.error.message).toContain(
+      "`switchboard profile edit 'Ann'\\''s work' --include files/delete_file`",
+    );
+  });
+
   it('in search mode lists the meta-tools and the always-listed tools, and still routes every tool', async () => {
     const profiles = source(snapshotOf([everything, finder], [['claude-code', 3]]));
     const policy = withProfiles(defaultViewPolicy, { profiles, log: silentLogger });
