@@ -95,10 +95,11 @@ async function checkLoginShellPath(env: NodeJS.ProcessEnv): Promise<DoctorCheck>
   const found = TOOLS_STDIO_SERVERS_NEED.map(
     (tool) => `${tool} ${findOnPath(tool, resolved.path) ?? 'not found'}`,
   );
+  // Why the login shell's PATH is not used, on a line of its own: the fallback still finds most tools.
   const source =
     resolved.source === 'login-shell'
       ? `from ${resolved.shell}`
-      : `fallback (${resolved.problem ?? resolved.source})`;
+      : `from the hub's own environment plus the usual tool folders, because ${resolved.problem ?? 'there is no login shell to ask'}`;
   return {
     name: 'PATH',
     // A missing tool is information, not a failure: only the servers that need it are affected.

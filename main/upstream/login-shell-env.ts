@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../lib/errors.ts';
@@ -10,6 +10,10 @@ import { errorMessage } from '../lib/errors.ts';
  */
 
 const START = '__SWITCHBOARD_ENV_START__';
+/** Output kept from the probe (an environment is a few KiB; a profile that prints without end is cut). */
+const MAX_OUTPUT = 4 * 1024 * 1024;
+/** How long a timed-out probe has to clean up after SIGTERM before SIGKILL. */
+const TERM_GRACE_MS = 1000;
 const END = '__SWITCHBOARD_ENV_END__';
 
 export interface LoginShellEnv {
@@ -97,35 +101,72 @@ export async function resolveLoginShellEnv(options: ResolveOptions = {}): Promis
       env: { ...env, DISABLE_AUTO_UPDATE: 'true', ZSH_TMUX_AUTOSTARTED: 'true' },
     });
     const shellPath = parseEnvOutput(output).PATH;
-    if (!shellPath) throw new Error('login shell printed no PATH');
+    if (!shellPath) throw new Error(`${shell} -l -i printed no PATH`);
     return { path: mergePathLists(':', shellPath, fallbackPath), source: 'login-shell', shell };
   } catch (error) {
-    const problem = `could not read PATH from ${shell}: ${errorMessage(error)}`;
-    return { path: fallbackPath, source: 'process', shell, problem };
+    return { path: fallbackPath, source: 'process', shell, problem: errorMessage(error) };
   }
 }
 
+/** What an interactive shell without a terminal always prints: noise, not a reason. */
+const JOB_CONTROL_NOISE = /no job control|cannot set terminal process group|Inappropriate ioctl/;
+
+/**
+ * Runs the probe in a process group of its own. When it does not finish in time the whole group gets SIGTERM
+ * first, so a profile's own cleanup runs (pyenv's rehash removes its lock file on exit; a SIGKILL leaves it,
+ * and then every shell the person opens waits a minute for it), and SIGKILL a moment later for what is left.
+ * Errors are one line that says what happened, never the shell's whole output.
+ */
 function runShell(
   shell: string,
   args: string[],
   options: { timeoutMs: number; env: NodeJS.ProcessEnv },
 ): Promise<string> {
+  const probe = `${shell} ${args.slice(0, 2).join(' ')}`;
   return new Promise((resolve, reject) => {
-    execFile(
-      shell,
-      args,
-      {
-        timeout: options.timeoutMs,
-        killSignal: 'SIGKILL',
-        env: options.env,
-        maxBuffer: 4 * 1024 * 1024,
-        encoding: 'utf8',
-      },
-      (error, stdout) => {
-        // Interactive shells often exit non-zero (no tty for job control) after printing what we need.
-        if (stdout.includes(END)) resolve(stdout);
-        else reject(error ?? new Error('login shell printed nothing usable'));
-      },
-    );
+    const child = spawn(shell, args, { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < MAX_OUTPUT) stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_OUTPUT) stderr += chunk;
+    });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Gone already.
+      }
+    };
+    const timer = setTimeout(() => {
+      signalGroup('SIGTERM');
+      setTimeout(() => signalGroup('SIGKILL'), TERM_GRACE_MS).unref();
+      const seconds = Math.round(options.timeoutMs / 100) / 10;
+      reject(
+        new Error(
+          `${probe} did not finish within ${seconds} s (a slow login profile, or one waiting for input)`,
+        ),
+      );
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${probe} could not be started: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Interactive shells often exit non-zero (no tty for job control) after printing what we need.
+      if (stdout.includes(END)) return resolve(stdout);
+      const said = stderr
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !JOB_CONTROL_NOISE.test(line))
+        .at(-1);
+      const how = signal === null ? `exited with code ${code}` : `was stopped by ${signal}`;
+      reject(
+        new Error(`${probe} ${how} without printing its environment${said ? `: ${said.slice(0, 300)}` : ''}`),
+      );
+    });
   });
 }
