@@ -28,12 +28,16 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds out/cli/switchboard.mjs unless it exists and is newer than every file in main/ and preload/. */
+/**
+ * Builds out/cli/switchboard.mjs (and its chunks) unless it exists and is newer than every file in main/, preload/
+ * and build/scripts/ (how it is bundled moves start-up too: docs/decisions/cold-start.md).
+ */
 export async function ensureCliBundle(log: (line: string) => void): Promise<string> {
   const built = fs.existsSync(BUNDLED_CLI) ? fs.statSync(BUNDLED_CLI).mtimeMs : 0;
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'main')),
     newestMtime(path.join(ROOT, 'preload')),
+    newestMtime(path.join(ROOT, 'build', 'scripts')),
     fs.statSync(path.join(ROOT, 'package.json')).mtimeMs,
   );
   if (built > sources) return BUNDLED_CLI;

@@ -9,8 +9,8 @@ import { createLeakGuardHook } from './gateway/core/leak-guard.ts';
 import { pendingToolsHook, withPendingRefusals, withToolPins } from './gateway/core/tool-pins.ts';
 import { defaultViewPolicy } from './gateway/core/tool-view.ts';
 import { withProfiles } from './gateway/core/profile-view-policy.ts';
+import { deferredCore, type DeferredCore } from './deferred-core.ts';
 import { createLeakGuardState } from './guard/leak-guard-state.ts';
-import type { GatewayCore } from './gateway/gateway-core.ts';
 import type { GatewayRoute } from './gateway/http/gateway-app.ts';
 import type { RunningGateway } from './gateway/http/start-gateway-server.ts';
 import { startLocalGateway } from './gateway/http/start-local-gateway.ts';
@@ -61,7 +61,8 @@ export interface RuntimeOptions {
 /** The running part of a hub: what the use-cases steer, plus what the shells observe. */
 export interface Runtime extends HubRuntime {
   pool: UpstreamPool;
-  core: GatewayCore;
+  /** Built after the front listens, or by the first request that needs it (docs/decisions/cold-start.md). */
+  core: DeferredCore;
   health: HealthMonitor;
   oauth: OAuthManager;
   /** The HTTP front, while it listens (undefined with `listen: false`). */
@@ -105,10 +106,14 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     }),
   });
 
-  const loginPath = resolveLoginShellEnv().then((env) => {
-    if (env.problem) log.warn('stdio servers get a fallback PATH', { problem: env.problem });
-    return env.path;
-  });
+  // Asked once, after the front listens (or by the first stdio start): a login shell's profile can take a while,
+  // and on few cores it would compete with the start itself.
+  let loginPath: Promise<string> | undefined;
+  const resolveLoginPath = () =>
+    (loginPath ??= resolveLoginShellEnv().then((env) => {
+      if (env.problem) log.warn('stdio servers get a fallback PATH', { problem: env.problem });
+      return env.path;
+    }));
   const pool = createUpstreamPool({
     servers: registry.servers,
     // The pool passes the server it is (re)connecting: never look it up again by prefix, which may already name
@@ -120,7 +125,7 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     clock,
     idleTimeoutMs: () => registry.settings.get('upstream.idleTimeoutSeconds') * 1000,
     requestTimeoutMs: registry.settings.get('upstream.callTimeoutSeconds') * 1000,
-    loginPath: () => loginPath,
+    loginPath: resolveLoginPath,
     pids: createPidRegistry({ file: dataFiles(hub.dataDir).pidsFile, log }),
     authProvider: (_prefix, server) => oauth.authProviderFor(server),
     onInsufficientScope: (prefix, scope) => void oauth.noteInsufficientScope(prefix, scope),
@@ -141,66 +146,89 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     log,
     retentionDays: () => registry.settings.get('callLog.retentionDays'),
   });
-  // ---- issue 14: pinned tool definitions and the secret-leak guard (docs/decisions/tool-pins-and-leak-guard.md) ----
-  // Withheld tools leave the catalog before the tool switches see it; calling one names the pending change.
-  const pinned = withToolPins(catalogSourceOf(registry.catalog, pool), {
-    pins: registry.toolPins,
-    servers: registry.servers,
-    write: (fn) => registry.write(fn),
-    pinsVersion: () => changeCounter(registry.db.connection, 'tool_pins'),
-    clock,
-    log,
+  // The core and the policies over the catalog (pins, leak guard, profiles, tool switches, the first listing) are
+  // built after the front listens, or by the first request that needs them: docs/decisions/cold-start.md.
+  let built:
+    | {
+        pinned: ReturnType<typeof withToolPins>;
+        guard: ReturnType<typeof createLeakGuardState>;
+        profiles: ReturnType<typeof withProfiles>;
+        switches: ReturnType<typeof withToolSwitches>;
+        firstListing: ReturnType<typeof createFirstListingGate>;
+      }
+    | undefined;
+  const core = deferredCore(() => {
+    // ---- issue 14: pinned tool definitions and the secret-leak guard (docs/decisions/tool-pins-and-leak-guard.md) ----
+    // Withheld tools leave the catalog before the tool switches see it; calling one names the pending change.
+    const pinned = withToolPins(catalogSourceOf(registry.catalog, pool), {
+      pins: registry.toolPins,
+      servers: registry.servers,
+      write: (fn) => registry.write(fn),
+      pinsVersion: () => changeCounter(registry.db.connection, 'tool_pins'),
+      clock,
+      log,
+    });
+    // Every vault secret, decrypted now and again whenever the vault changed (never per call), in main only.
+    const guard = createLeakGuardState({
+      db: registry.db.connection,
+      vault: hub.vault,
+      servers: registry.servers,
+      log,
+    });
+    const guards = {
+      hooks: [pendingToolsHook(pinned), createLeakGuardHook(guard)],
+      viewPolicy: withPendingRefusals(defaultViewPolicy, pinned),
+    };
+    // ---- end of issue 14 ----
+    // ---- issue 13: profiles and tool search mode (docs/decisions/profiles-and-tool-search.md) ----
+    // Each client token (and the bridge) sees its profile's tools, listed or behind the search meta-tools.
+    const profiles = withProfiles(guards.viewPolicy, { profiles: registry.profiles, log });
+    // ---- end of issue 13 ----
+    const switches = withToolSwitches(pinned, registry.toolSettings, log);
+    // Clients connecting as the hub starts see the servers it meets for the first time (bounded wait).
+    const listed = new Set(registry.catalog.list().map((c) => c.serverId));
+    const firstListing = createFirstListingGate({
+      awaited: registry.servers
+        .list()
+        .filter((s) => s.enabled && !listed.has(s.id))
+        .map((s) => s.prefix),
+      waitMs: registry.settings.get('gateway.firstListWaitSeconds') * 1000,
+      onCatalog: (listener) => pool.on('catalog', listener),
+      onState: (listener) => pool.on('state', listener),
+    });
+    try {
+      const gatewayCore = createGatewayCore({
+        pool,
+        catalog: switches,
+        servers: registry.servers,
+        log,
+        clock,
+        callLog,
+        ...guards,
+        viewPolicy: profiles,
+        firstListing,
+      });
+      built = { pinned, guard, profiles, switches, firstListing };
+      return gatewayCore;
+    } catch (error) {
+      // The next request builds it all again: leave nothing of this attempt listening to the pool.
+      firstListing.close();
+      pinned.close();
+      throw error;
+    }
   });
-  // Every vault secret, decrypted now and again whenever the vault changed (never per call), in main only.
-  const guard = createLeakGuardState({
-    db: registry.db.connection,
-    vault: hub.vault,
-    servers: registry.servers,
-    log,
-  });
-  // Approvals and policy edits from this process or another (the CLI) and new secrets or sign-ins.
+  // Approvals and policy edits from this process or another (the CLI) and new secrets or sign-ins (issue 14); profile
+  // edits made here (use-cases emit profiles.changed) or by the CLI (the registry watcher's servers.changed), noticed
+  // by one counter read, so only the affected clients' sessions hear list_changed (issue 13). Before the core is
+  // built there is nothing to recheck: building reads everything as it is then.
   events.on('servers.changed', () => {
-    pinned.recheck();
-    guard.refresh();
+    built?.pinned.recheck();
+    built?.guard.refresh();
   });
-  events.on('auth.changed', () => guard.refresh());
-  const guards = {
-    hooks: [pendingToolsHook(pinned), createLeakGuardHook(guard)],
-    viewPolicy: withPendingRefusals(defaultViewPolicy, pinned),
-  };
-  // ---- end of issue 14 ----
-  // ---- issue 13: profiles and tool search mode (docs/decisions/profiles-and-tool-search.md) ----
-  // Each client token (and the bridge) sees its profile's tools, listed or behind the search meta-tools. Edits made
-  // here (use-cases emit profiles.changed) or by the CLI (the registry watcher's servers.changed) are noticed by one
-  // counter read; only the affected clients' sessions hear list_changed.
-  const profiles = withProfiles(guards.viewPolicy, { profiles: registry.profiles, log });
-  events.on('profiles.changed', () => void profiles.recheck());
+  events.on('auth.changed', () => built?.guard.refresh());
+  events.on('profiles.changed', () => void built?.profiles.recheck());
   events.on('servers.changed', () => {
-    if (profiles.recheck()) events.emit('profiles.changed', {});
-  });
-  // ---- end of issue 13 ----
-  const catalog = withToolSwitches(pinned, registry.toolSettings, log);
-  // Clients connecting as the hub starts see the servers it meets for the first time (bounded wait).
-  const listed = new Set(registry.catalog.list().map((c) => c.serverId));
-  const firstListing = createFirstListingGate({
-    awaited: registry.servers
-      .list()
-      .filter((s) => s.enabled && !listed.has(s.id))
-      .map((s) => s.prefix),
-    waitMs: registry.settings.get('gateway.firstListWaitSeconds') * 1000,
-    onCatalog: (listener) => pool.on('catalog', listener),
-    onState: (listener) => pool.on('state', listener),
-  });
-  const core = createGatewayCore({
-    pool,
-    catalog,
-    servers: registry.servers,
-    log,
-    clock,
-    callLog,
-    ...guards,
-    viewPolicy: profiles,
-    firstListing,
+    if (built?.profiles.recheck()) events.emit('profiles.changed', {});
   });
 
   const find = (prefix: string) => registry.servers.find(prefix);
@@ -243,6 +271,8 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
   });
 
   let front: RunningGateway | undefined;
+  let closed = false;
+  let afterListening: NodeJS.Immediate | undefined;
   let paused = registry.settings.get('gateway.paused');
   let watcher: ReturnType<typeof watchRegistryChanges> | undefined;
 
@@ -279,13 +309,16 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     on: (event, listener) => events.on(event, listener),
     async serversChanged(prefix) {
       await pool.sync();
-      if (prefix !== undefined) catalog.switched(prefix);
+      // Not built yet: it reads the switches as they are when it is.
+      if (prefix !== undefined) built?.switches.switched(prefix);
       events.emit('servers.changed', prefix === undefined ? {} : { prefix });
       if (prefix !== undefined && registry.servers.find(prefix)) void health.checkNow(prefix);
     },
     async close() {
+      closed = true;
+      clearImmediate(afterListening);
       watcher?.stop();
-      firstListing.close();
+      built?.firstListing.close();
       await front?.close();
       front = undefined;
       health.stop();
@@ -338,19 +371,34 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     await runtime.close();
     throw error;
   }
-  // Servers never seen before are connected in the background to fill the tool cache.
-  void pool.sync().catch((error) => log.warn('initial upstream sync failed', { error }));
-  if (options.health !== false) health.start();
-  if (options.watchRegistry !== false) {
-    watcher = watchRegistryChanges({
-      connection: registry.db.connection,
-      log,
-      intervalMs: options.watchRegistry?.intervalMs,
-      onChange: async () => {
-        await applyExternalChange(runtime);
-        await runtime.gateway.applyPaused(registry.settings.get('gateway.paused'));
-      },
+  // What can follow listening runs once the caller has it (serve prints "listening" first): a client connecting
+  // meanwhile is answered all the same, since whatever its request needs is built on the spot.
+  afterListening = setImmediate(() => {
+    if (closed) return;
+    try {
+      core.ready();
+    } catch (error) {
+      // Every request that needs the core tries again (and fails with this, in its own answer).
+      log.error('could not build the gateway core', { error });
+    }
+    // Servers never seen before are connected in the background to fill the tool cache.
+    void pool.sync().catch((error) => log.warn('initial upstream sync failed', { error }));
+    if (options.health !== false) health.start();
+    if (options.watchRegistry !== false) {
+      watcher = watchRegistryChanges({
+        connection: registry.db.connection,
+        log,
+        intervalMs: options.watchRegistry?.intervalMs,
+        onChange: async () => {
+          await applyExternalChange(runtime);
+          await runtime.gateway.applyPaused(registry.settings.get('gateway.paused'));
+        },
+      });
+    }
+    // Ready for the first stdio start (pool.sync above asks at once if it starts one), after any request that came.
+    afterListening = setImmediate(() => {
+      if (!closed) void resolveLoginPath();
     });
-  }
+  });
   return runtime;
 }

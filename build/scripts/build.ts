@@ -37,6 +37,27 @@ const pureContract: Plugin = {
   },
 };
 
+/**
+ * zod's namespace object re-exports every locale (`export * as locales`), so a bundle keeps ~40 of them (400 KB
+ * before minifying) that nothing here uses: zod's own default is English and no code calls `z.config` with another
+ * locale. Only `en` is kept; V8 no longer reads and compiles the rest at every start (docs/decisions/cold-start.md).
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: path.resolve(args.resolveDir, args.path), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 export interface BuildResult {
   outDir: string;
   files: string[];
@@ -58,17 +79,41 @@ function commonOptions(): BuildOptions {
     // ESM entries first: some packages' "main" is a UMD wrapper esbuild cannot follow (jsonc-parser).
     mainFields: ['module', 'main'],
     define: { 'process.env.SWITCHBOARD_VERSION': JSON.stringify(version) },
+    plugins: [zodEnglishOnly],
   };
 }
 
-/** The CLI bundle alone (what the installed `switchboard` runs); the benchmark builds it to time cold starts. */
+/** The CLI's chunks beside its entry: `switchboard-<name>-<hash>.mjs` (and maps). */
+const CLI_CHUNK = /^switchboard-.+-[A-Z0-9]{8}\.mjs(\.map)?$/;
+
+/**
+ * The CLI bundle alone (what the installed `switchboard` runs); the benchmark builds it to time cold starts.
+ * Split into chunks beside `outFile` (docs/decisions/cold-start.md): the entry is main/cli.ts alone, so Node's
+ * compile cache, which it turns on, covers every chunk loaded after it — in one file, the cache was enabled only
+ * once that file was compiled, and never served it — and what a command imports dynamically (the web UI, the
+ * bridge, OAuth sign-in…) is read only by the commands that use it. The chunks stay in the entry's folder: modules
+ * find the renderer and the CLI entry relative to their own URL (web-ui.ts, bridge/launch-command.ts).
+ */
 export async function buildCliBundle(outFile: string = path.join(ROOT, 'out', 'cli', 'switchboard.mjs')) {
+  const outDir = path.dirname(outFile);
+  // Chunk names carry a content hash: an earlier build's would otherwise stay beside the new ones forever.
+  if (fs.existsSync(outDir)) {
+    for (const name of fs.readdirSync(outDir))
+      if (CLI_CHUNK.test(name)) fs.rmSync(path.join(outDir, name), { force: true });
+  }
   await build({
     ...commonOptions(),
     format: 'esm',
     banner: { js: ESM_REQUIRE_BANNER },
-    entryPoints: [path.join(ROOT, 'main/cli.ts')],
-    outfile: outFile,
+    // Whitespace and comments only (names stay, so stack traces and `name`s read as in the sources; the linked
+    // source map maps positions back): a third less for V8 to decode and parse at every start, and the output is
+    // then pure ASCII, which Node decodes on its fast path.
+    minifyWhitespace: true,
+    entryPoints: [{ in: path.join(ROOT, 'main/cli.ts'), out: path.basename(outFile, '.mjs') }],
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'switchboard-[name]-[hash]',
   });
   return outFile;
 }
@@ -90,7 +135,7 @@ export async function buildAll(options: { outDir?: string; renderer?: boolean } 
       format: 'cjs',
       // The preload runs sandboxed: only `electron` (its renderer half) may be required.
       external: ['electron'],
-      plugins: [pureContract],
+      plugins: [...(common.plugins ?? []), pureContract],
       entryPoints: [path.join(ROOT, 'preload/index.ts')],
       outfile: files[1],
     }),

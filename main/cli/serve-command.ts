@@ -28,9 +28,10 @@ export type StartServices = (hub: Hub, options: { port?: number; ui?: boolean })
 
 /** The real thing: pool, gateway, health and OAuth in this process, plus the web UI when asked. */
 export const startServicesForCli: StartServices = async (hub, options) => {
-  // Loaded here, not at the top: the web UI pulls in the contract handlers, which other commands never need.
-  const { createWebUi } = await import('../web/web-ui.ts');
-  const webUi = options.ui ? createWebUi({ hub, version: APP_VERSION }) : undefined;
+  // Loaded only for --ui: the web UI pulls in the contract and its handlers, which serve alone never needs.
+  const webUi = options.ui
+    ? (await import('../web/web-ui.ts')).createWebUi({ hub, version: APP_VERSION })
+    : undefined;
   const runtime = await hub.start({
     port: options.port,
     routes: webUi ? (started) => webUi.routes(started) : undefined,

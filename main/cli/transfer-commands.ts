@@ -79,7 +79,9 @@ async function importFile(ctx: CliContext, file: string): Promise<void> {
   ctx.out.result(
     { imported: servers, profiles },
     () =>
-      `imported ${servers.length} servers: ${servers.join(', ')}` +
+      (servers.length === 0
+        ? 'imported no servers'
+        : `imported ${servers.length} servers: ${servers.join(', ')}`) +
       (profiles.length === 0 ? '' : `\nprofiles created or updated: ${profiles.join(', ')}`),
   );
 }

@@ -156,12 +156,14 @@ export type ActivityRow = z.infer<typeof ActivityRowSchema>;
 
 /** A whole number between min and max, with messages a person reads under the field (not zod's own). */
 function wholeNumber(min: number, max: number, unit = '') {
-  const range = `${min.toLocaleString('en')}${unit} to ${max.toLocaleString('en')}${unit}`;
+  // Formatted when a message is shown, never at import: the first toLocaleString loads ICU data (tens of ms at
+  // every start of the CLI and the hub, docs/decisions/cold-start.md).
+  const n = (value: number) => `${value.toLocaleString('en')}${unit}`;
   return z
-    .number({ error: () => `Enter a number from ${range}` })
+    .number({ error: () => `Enter a number from ${n(min)} to ${n(max)}` })
     .int({ error: () => 'Enter a whole number' })
-    .min(min, { error: () => `Must be at least ${min.toLocaleString('en')}${unit}` })
-    .max(max, { error: () => `Must be at most ${max.toLocaleString('en')}${unit}` });
+    .min(min, { error: () => `Must be at least ${n(min)}` })
+    .max(max, { error: () => `Must be at most ${n(max)}` });
 }
 
 export const SettingsSchema = z.object({

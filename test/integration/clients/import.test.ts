@@ -355,7 +355,7 @@ describe('switchboard import CLIENT', () => {
       expect(run.code, flag).toBe(EXIT.usage);
       expect(run.stderr).toContain(`${flag} is only for importing from an AI client`);
     }
-    expect(await cli.json(['import', file])).toEqual({ imported: [] });
+    expect(await cli.json(['import', file])).toEqual({ imported: [], profiles: [] });
     const missing = await cli.run(['import', 'notepad']);
     expect(missing.code).toBe(EXIT.validation);
     expect(missing.stderr).toContain('cannot read notepad');

@@ -32,6 +32,22 @@ describe('build/scripts/build.ts (esbuild part)', () => {
     expect(preload).toContain('exposeInMainWorld("switchboard"');
     expect(preload.length).toBeLessThan(10_000);
 
+    // The CLI's entry is main/cli.ts alone (it turns the compile cache on before the chunks beside it load), and a
+    // rebuild leaves no chunk of an earlier build behind.
+    const cliFiles = () => fs.readdirSync(path.join(OUT, 'cli')).filter((f) => f.endsWith('.mjs'));
+    expect(fs.readFileSync(path.join(OUT, 'cli', 'switchboard.mjs'), 'utf8')).toMatch(
+      /enableCompileCache[\s\S]*import\("\.\/switchboard-program-[A-Z0-9]+\.mjs"\)/,
+    );
+    fs.writeFileSync(path.join(OUT, 'cli', 'switchboard-program-STALE000.mjs'), '');
+    const { buildCliBundle } = (await import(
+      pathToFileURL(path.join(ROOT, 'build/scripts/build.ts')).href
+    )) as {
+      buildCliBundle(outFile: string): Promise<string>;
+    };
+    const before = cliFiles().filter((f) => !f.includes('STALE'));
+    await buildCliBundle(path.join(OUT, 'cli', 'switchboard.mjs'));
+    expect(cliFiles().sort()).toEqual(before.sort());
+
     const help = execFileSync(process.execPath, [path.join(OUT, 'cli', 'switchboard.mjs'), '--help'], {
       encoding: 'utf8',
     });
