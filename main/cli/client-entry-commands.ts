@@ -36,8 +36,8 @@ export async function printEntry(
     `Paste this into ${entry.path}` +
       (entry.tokenName === undefined
         ? '. '
-        : `. It carries the new client token "${entry.tokenName}" (treat it like a password); the token this ` +
-          'file had before no longer works. ') +
+        : `. It carries the new client token "${entry.tokenName}" (treat it like a password); an earlier token ` +
+          'of that name, if there was one, no longer works. ') +
       entry.restartHint,
   );
 }

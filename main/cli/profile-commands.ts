@@ -124,8 +124,12 @@ function ruleOptions(command: Command): Command {
 export function renderSummary(p: ProfileSummary): string {
   return [
     `${p.name}${p.isDefault ? ' (default)' : ''}${p.description ? ` — ${p.description}` : ''}`,
-    `  tools: ${p.listing.tools} in the profile; tools/list holds ${p.listing.listed} (about ${p.listing.listedTokens} tokens)`,
-    `  mode: ${p.toolMode} → ${p.listing.mode}: ${p.listing.reason}`,
+    `  tools: ${p.listing.tools} in the profile; ` +
+      (p.listing.listed === 0
+        ? 'tools/list is empty'
+        : `tools/list holds ${p.listing.listed} (about ${p.listing.listedTokens.toLocaleString('en')} tokens)`),
+    // "auto → search: …" says what auto decided; "full: …" needs no arrow.
+    `  mode: ${p.toolMode === p.listing.mode ? p.toolMode : `${p.toolMode} → ${p.listing.mode}`}: ${p.listing.reason}`,
     `  budget (auto): ${p.budget.tools} tools, ${p.budget.tokens} tokens`,
     `  servers without a rule: ${p.others === 'in' ? 'in' : 'out'}`,
     `  clients: ${p.clients.length === 0 ? 'none' : p.clients.join(', ')}`,

@@ -119,7 +119,7 @@ export function decideListing(
   tools: number,
   tokens: () => number,
 ): ListingDecision {
-  if (profile.toolMode === 'full') return { mode: 'full', reason: 'every tool is listed (full mode)' };
+  if (profile.toolMode === 'full') return { mode: 'full', reason: 'every tool is listed' };
   if (profile.toolMode === 'search')
     return { mode: 'search', reason: 'tools are found by search (search mode)' };
   const { budget } = profile;

@@ -143,8 +143,8 @@ function ManualSetup({ client, preview }: { client: AiClient; preview: ConnectPr
         </div>
         {manual.data ? (
           <Callout tone="warn">
-            The entry now carries a new token, shown this once: copy it now. The token {client.displayName}
-            &apos;s file had before no longer works.
+            The entry now carries a new token, shown this once: copy it now. An earlier token for{' '}
+            {client.displayName}, if there was one, no longer works.
           </Callout>
         ) : preview.kind === 'http' ? (
           <p className="small muted">
