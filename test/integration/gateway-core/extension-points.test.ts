@@ -29,15 +29,7 @@ beforeAll(async () => {
   h = createHarness();
   h.addStdio('echo', FIXTURES.echo);
   h.addStdio('slow', FIXTURES.slow);
-  const seen = new Set<string>();
-  const both = new Promise<void>((resolve) =>
-    h.pool.on('catalog', (e) => {
-      seen.add(e.prefix);
-      if (seen.size === 2) resolve();
-    }),
-  );
-  await h.pool.sync();
-  await both;
+  await h.syncAndList();
 }, 60_000);
 afterAll(async () => {
   await h?.close();

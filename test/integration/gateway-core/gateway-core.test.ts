@@ -54,15 +54,7 @@ beforeAll(async () => {
     envVars: [{ name: 'SLOW_RECORD', secret: false, required: false }],
   });
   h.addStdio('dyn', FIXTURES.listChanging);
-  const seen = new Set<string>();
-  const all = new Promise<void>((resolve) =>
-    h.pool.on('catalog', (e) => {
-      seen.add(e.prefix);
-      if (seen.size === 3) resolve();
-    }),
-  );
-  await h.pool.sync();
-  await all;
+  await h.syncAndList();
   await h.pool.stopAll();
   h.db.close();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-core-template-'));

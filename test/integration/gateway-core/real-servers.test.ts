@@ -60,15 +60,7 @@ describe.runIf(installed)('gateway core with real npm MCP servers', () => {
       args: [memory],
       env: { MEMORY_FILE_PATH: memoryFile },
     });
-    const seen = new Set<string>();
-    const both = new Promise<void>((resolve) =>
-      h?.pool.on('catalog', (e) => {
-        seen.add(e.prefix);
-        if (seen.size === 2) resolve();
-      }),
-    );
-    await h.pool.sync();
-    await both;
+    await h.syncAndList();
     core = createGatewayCore({
       pool: h.pool,
       catalog: catalogSourceOf(h.catalog, h.pool),

@@ -33,15 +33,7 @@ beforeAll(async () => {
   h = createHarness();
   h.addStdio('echo', FIXTURES.echo, [`--instructions=${ECHO_INSTRUCTIONS}`]);
   h.addStdio('other', FIXTURES.echo, [`--instructions=${OTHER_INSTRUCTIONS}`]);
-  const seen = new Set<string>();
-  const both = new Promise<void>((resolve) =>
-    h.pool.on('catalog', (e) => {
-      seen.add(e.prefix);
-      if (seen.size === 2) resolve();
-    }),
-  );
-  await h.pool.sync();
-  await both;
+  await h.syncAndList();
   profiles = createProfileRepository(h.db, { clock: systemClock });
   const echoId = h.servers.find('echo')!.id;
   const otherId = h.servers.find('other')!.id;

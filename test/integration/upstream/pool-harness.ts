@@ -42,6 +42,8 @@ export interface Harness {
     filter?: (...args: Parameters<UpstreamPoolEvents[K]>) => boolean,
     timeoutMs?: number,
   ): Promise<Parameters<UpstreamPoolEvents[K]>>;
+  /** Syncs the pool and resolves once every registered server has delivered its first catalog. */
+  syncAndList(): Promise<void>;
   /** A second pool over the same database (a hub restart). */
   reopenPool(over?: Partial<UpstreamPoolDeps>): UpstreamPool;
   close(): Promise<void>;
@@ -129,6 +131,19 @@ export function createHarness(over: Partial<UpstreamPoolDeps> = {}, fromDatabase
           resolve(args);
         }) as UpstreamPoolEvents[typeof event]);
       });
+    },
+    async syncAndList() {
+      const waiting = new Set(servers.list().map((server) => server.prefix));
+      const listed = new Promise<void>((resolve) => {
+        const off = pool.on('catalog', (e) => {
+          waiting.delete(e.prefix);
+          if (waiting.size > 0) return;
+          off();
+          resolve();
+        });
+      });
+      await pool.sync();
+      await listed;
     },
     reopenPool: (more) => makePool(more),
     async close() {
