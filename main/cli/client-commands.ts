@@ -5,10 +5,16 @@ import {
   type ClientRow,
   type ImportResult,
 } from '../clients/client-service.ts';
-import { CLIENT_ADAPTERS, getClientAdapter } from '../clients/client-registry.ts';
+import { CLIENT_ADAPTERS } from '../clients/client-registry.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import { setValueHint } from '../usecases/catalog.ts';
-import { previewConnect, printEntry, registerClientTest } from './client-entry-commands.ts';
+import {
+  displayName,
+  notePortElsewhere,
+  previewConnect,
+  printEntry,
+  registerClientTest,
+} from './client-entry-commands.ts';
 import type { CliContext } from './context.ts';
 
 /**
@@ -122,6 +128,7 @@ async function connect(ctx: CliContext, id: string, opts: ConnectOptions): Promi
       `Open this link to add Switchboard to ${displayName(id)}. It carries the client token ` +
         `"${tokenName}": treat it like a password. ${restartHint}`,
     );
+    await notePortElsewhere(ctx, id);
     return;
   }
   const result = await service.connect(id, { ...options, profile: opts.profile });
@@ -134,6 +141,7 @@ async function connect(ctx: CliContext, id: string, opts: ConnectOptions): Promi
     },
     () => describeChange(`connected ${displayName(id)}`, result),
   );
+  if (result.kind === 'http') await notePortElsewhere(ctx, id);
   if (result.scope === 'project' && result.kind === 'http') {
     ctx.out.note(
       `${result.path} holds a bearer token: keep it out of version control (add it to .gitignore).`,
@@ -252,10 +260,6 @@ function modesJson(modes: ClientFileChange['modeTightened']): { from: string; to
 
 function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
-}
-
-function displayName(id: string): string {
-  return getClientAdapter(id).displayName;
 }
 
 function projectOption(opts: TargetOptions): { projectDir?: string } {

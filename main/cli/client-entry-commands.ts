@@ -40,6 +40,8 @@ export async function printEntry(
           'of that name, if there was one, no longer works. ') +
       entry.restartHint,
   );
+  // A token means an HTTP entry, which carries the URL.
+  if (entry.tokenName !== undefined) await notePortElsewhere(ctx, id);
 }
 
 /** Registers `clients test CLIENT` under `clients`. */
@@ -81,6 +83,22 @@ function renderPreview(preview: ConnectPreview): string {
   return lines.join('\n') + '\n';
 }
 
-function displayName(id: string): string {
+export function displayName(id: string): string {
   return getClientAdapter(id).displayName;
+}
+
+/**
+ * An entry names the Gateway port setting, not whatever port this run listens on (client-service-model.ts): when a
+ * hub of this data directory runs on another port (`serve --port`), say so and how to line them up, as the window's
+ * "Where Switchboard listens" does. Only for entries that carry the URL: the bridge finds the running port itself.
+ */
+export async function notePortElsewhere(ctx: CliContext, id: string): Promise<void> {
+  const status = (await ctx.hub()).useCases.gateway.status();
+  if (status.state === 'stopped' || status.port === status.configuredPort) return;
+  const name = displayName(id);
+  ctx.out.note(
+    `Switchboard runs on port ${status.port} right now, but the entry names the Gateway port setting ` +
+      `(${status.configuredPort}): ${name} reaches it once Switchboard runs on ${status.configuredPort} — or set ` +
+      `the setting to this port (\`switchboard settings gateway.port ${status.port}\`) and connect ${name} again`,
+  );
 }

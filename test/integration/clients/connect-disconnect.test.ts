@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../../main/cli/exit-codes.ts';
+import { gatewayInfoPath, writeGatewayInfo } from '../../../main/gateway/http/gateway-info-file.ts';
 import { tempDir } from '../../helpers/cli.ts';
 import {
   CLIENT_IDS,
@@ -305,6 +306,30 @@ describe('connect and disconnect edge cases', () => {
     const link = await cli.run(['connect', 'claude-code', '--print-link']);
     expect(link.code).toBe(EXIT.usage);
     expect(link.stderr).toContain('only Cursor and VS Code');
+  });
+
+  it('says so when the hub runs on another port than the one the entry names', async () => {
+    const cli = cliRunner(data.dir, cliEnv(home.dir));
+    // A hub of this data directory running with `serve --port 45123` (this test process stands in for it).
+    writeGatewayInfo(gatewayInfoPath(data.dir), {
+      port: 45123,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    });
+    try {
+      const connected = await cli.run(['connect', 'windsurf']);
+      expect(connected.code, connected.stderr).toBe(0);
+      expect(connected.stderr).toContain(
+        'Switchboard runs on port 45123 right now, but the entry names the Gateway port setting (17517): Windsurf ' +
+          'reaches it once Switchboard runs on 17517 — or set the setting to this port ' +
+          '(`switchboard settings gateway.port 45123`) and connect Windsurf again',
+      );
+    } finally {
+      fs.rmSync(gatewayInfoPath(data.dir), { force: true });
+    }
+    const again = await cli.run(['connect', 'windsurf']);
+    expect(again.stderr).not.toContain('right now');
+    expect((await cli.run(['disconnect', 'windsurf'])).code).toBe(0);
   });
 
   it('gives a project file its own token, so the user-level entry keeps working', async () => {
