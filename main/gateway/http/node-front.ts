@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Logger } from '../../lib/logger.ts';
+import { closeInStages } from './close-in-stages.ts';
 import { checkHostAndOrigin } from './host-origin-check.ts';
 import { RPC } from './json-rpc-response.ts';
 import type { BodyBudget, BodyRead } from './node-body.ts';
@@ -40,7 +41,10 @@ export interface NodeFrontOptions {
 /** What @hono/node-server reads the body from when present (instead of the socket). */
 type WithRawBody = http.IncomingMessage & { rawBody?: Buffer };
 
-/** Writes a JSON-RPC-shaped error on Node's objects; `close` ends the connection after it (unread body). */
+/**
+ * Writes a JSON-RPC-shaped error on Node's objects; `close` ends the connection after it, the body left unread
+ * (in stages, so that the client reads the error first).
+ */
 export function sendError(
   outgoing: http.ServerResponse,
   status: number,
@@ -53,6 +57,7 @@ export function sendError(
     return;
   }
   const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: options.id ?? null });
+  if (options.close) closeInStages(outgoing);
   outgoing.writeHead(status, {
     'content-type': 'application/json',
     'cache-control': 'no-store',
@@ -123,7 +128,6 @@ export function createNodeFront(options: NodeFrontOptions): http.RequestListener
     if (!verdict.ok) {
       log.warn('refused a request with a foreign Host or Origin', { reason: verdict.reason });
       sendError(outgoing, 403, RPC.serverError, `Forbidden: ${verdict.reason}`, { close: true });
-      incoming.resume(); // discard any body without reading it into memory
       return;
     }
     serve(incoming, outgoing).catch((error: unknown) => {
