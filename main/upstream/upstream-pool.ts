@@ -349,6 +349,8 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
       await catalog.schedule(entryOf(prefix), ALL_LISTS);
     },
     async stopAll() {
+      // The start-up reaping writes the pid file: once stopAll resolves, nothing of the pool runs any more.
+      await reaped;
       await Promise.all(
         [...entries.values()].map((entry) => {
           const state = entry.model.state;

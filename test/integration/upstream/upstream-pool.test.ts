@@ -268,6 +268,21 @@ describe('upstream pool: failures', () => {
   });
 });
 
+describe('upstream pool: stopAll', () => {
+  it('resolves only once the pool writes nothing more (the start-up reaping included)', async () => {
+    // A test that closed at once saw the reaping's late write recreate its deleted data folder.
+    const own = createHarness();
+    await own.pool.stopAll();
+    const file = path.join(own.dir, 'upstream-pids.json');
+    const written = fs.statSync(file).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fs.statSync(file).mtimeMs).toBe(written);
+    await own.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fs.existsSync(own.dir)).toBe(false);
+  });
+});
+
 describe('upstream pool: sync', () => {
   it('restarts only changed servers, stops disabled and removed ones', async () => {
     h = createHarness();
