@@ -186,7 +186,7 @@ export async function startRuntime(hub: OpenedHub, options: RuntimeOptions): Pro
     // ---- end of issue 13 ----
     const switches = withToolSwitches(pinned, registry.toolSettings, log);
     // Clients connecting as the hub starts see the servers it meets for the first time (bounded wait).
-    const listed = new Set(registry.catalog.list().map((c) => c.serverId));
+    const listed = registry.catalog.serverIds();
     const firstListing = createFirstListingGate({
       awaited: registry.servers
         .list()

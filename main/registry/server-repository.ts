@@ -17,6 +17,7 @@ import { invalid, parseDefinition } from './definition-input.ts';
 import { createChangeStamp } from './change-stamp.ts';
 import type { RegistryDatabase } from './database.ts';
 import { toDbError } from './database.ts';
+import { deepFreeze } from '../lib/deep-freeze.ts';
 
 /** A stored server row this app cannot read (hand-edited, or written by a broken build). */
 export interface ServerProblem {
@@ -402,15 +403,6 @@ function prefixTaken(prefix: string): SwitchboardError {
   return new SwitchboardError('CONFLICT', `prefix: ${message}`, {
     details: { prefix, issues: [{ path: ['prefix'], message }] },
   });
-}
-
-/** Freezes `value` and everything reachable from it (plain JSON data: objects and arrays). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

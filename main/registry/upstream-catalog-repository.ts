@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { RegistryDatabase } from './database.ts';
 import { dbErrorGuard } from './database.ts';
+import { deepFreeze } from '../lib/deep-freeze.ts';
 
 /** Which protocol era and wire an upstream spoke, and when we last found out (a stale legacy verdict is re-probed). */
 export interface EraMemory {
@@ -49,8 +50,10 @@ export interface StoredCatalog extends CatalogRecord {
 export interface UpstreamCatalogRepository {
   /** The catalog of the server, or undefined when it was never fetched (or the server does not exist). */
   get(serverId: number): StoredCatalog | undefined;
-  /** Every stored catalog, by prefix; unreadable rows are skipped with a warning. */
+  /** Every stored catalog, by prefix; unreadable rows are skipped with a warning. Frozen: shared by every reader. */
   list(): StoredCatalog[];
+  /** The ids of the servers with a stored catalog (without reading the catalogs). */
+  serverIds(): Set<number>;
   /** Replaces the server's catalog; a no-op when the server no longer exists (it was removed meanwhile). */
   save(serverId: number, record: CatalogRecord): void;
   /** Forgets the server's catalog. */
@@ -114,12 +117,22 @@ export function createUpstreamCatalogRepository(
       instructions = excluded.instructions, tools = excluded.tools, prompts = excluded.prompts,
       resources = excluded.resources, resource_templates = excluded.resource_templates, refreshed_at = excluded.refreshed_at`);
   const deleteOne = db.prepare('DELETE FROM upstream_catalog WHERE server_id = ?');
+  const selectIds = db.prepare('SELECT server_id FROM upstream_catalog').pluck();
 
   const guarded = dbErrorGuard(database.file);
 
+  // Parsed rows by server id, with the row text they came from. list() runs at every view rebuild and pin check
+  // (three times before the first listing is answered): comparing a row's text with the last one costs far less
+  // than JSON.parse and zod over every catalog again. Frozen, because every reader shares them.
+  const parsed = new Map<number, { raw: Record<string, unknown>; catalog: StoredCatalog }>();
   const readRow = (raw: unknown): StoredCatalog | undefined => {
+    const row = raw as Record<string, unknown>;
+    const memo = parsed.get(row.server_id as number);
+    if (memo !== undefined && sameRow(memo.raw, row)) return memo.catalog;
     try {
-      return parseRow(raw);
+      const catalog = deepFreeze(parseRow(raw));
+      parsed.set(catalog.serverId, { raw: row, catalog });
+      return catalog;
     } catch (error) {
       log.warn('ignoring an unreadable upstream catalog row', {
         prefix: (raw as { prefix?: unknown })?.prefix,
@@ -135,9 +148,13 @@ export function createUpstreamCatalogRepository(
       return raw === undefined ? undefined : readRow(raw);
     },
     list() {
-      return guarded(() => selectAll.all())
-        .map(readRow)
-        .filter((r): r is StoredCatalog => r !== undefined);
+      const rows = guarded(() => selectAll.all()) as Record<string, unknown>[];
+      const ids = new Set(rows.map((row) => row.server_id));
+      for (const id of parsed.keys()) if (!ids.has(id)) parsed.delete(id);
+      return rows.map(readRow).filter((r): r is StoredCatalog => r !== undefined);
+    },
+    serverIds() {
+      return new Set(guarded(() => selectIds.all()) as number[]);
     },
     save(serverId, record) {
       database.assertWritable();
@@ -167,6 +184,12 @@ export function createUpstreamCatalogRepository(
       guarded(() => deleteOne.run(serverId));
     },
   };
+}
+
+/** True when two rows of the select hold the same values (the text of a catalog compared as text). */
+function sameRow(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  for (const column in b) if (a[column] !== b[column]) return false;
+  return true;
 }
 
 function parseRow(raw: unknown): StoredCatalog {

@@ -102,6 +102,26 @@ describe('upstream catalog repository', () => {
     db.connection.prepare(`UPDATE upstream_catalog SET tools = '[{"nameless": true}]'`).run();
     expect(catalog.list()).toEqual([]);
   });
+
+  it('parses a row once while its text is unchanged, anew when another writer changed it', () => {
+    const { catalog, gh } = open();
+    catalog.save(gh, record);
+    const first = catalog.list()[0]!;
+    expect(catalog.list()[0]).toBe(first);
+    expect(catalog.get(gh)).toBe(first);
+    // Shared by every reader, so no reader can alter it for the others.
+    expect(() => (first.tools as { name: string }[]).push({ name: 'x' })).toThrow(TypeError);
+    expect(() => Object.assign(first.tools[0]!, { name: 'renamed' })).toThrow(TypeError);
+    // Another process (another connection) rewrites the row: the next read sees the new text.
+    const other = openDatabase({ file: db.file });
+    other.connection.prepare(`UPDATE upstream_catalog SET tools = '[{"name": "fresh"}]'`).run();
+    other.close();
+    expect(catalog.list()[0]!.tools.map((t) => t.name)).toEqual(['fresh']);
+    expect(catalog.serverIds()).toEqual(new Set([gh]));
+    catalog.remove(gh);
+    expect(catalog.list()).toEqual([]);
+    expect(catalog.serverIds()).toEqual(new Set());
+  });
 });
 
 describe('call log repository', () => {
