@@ -54,7 +54,10 @@ export interface PoolEntry {
   pending?: StdioProcessTransport;
   lastExit?: ExitInfo;
   retryTimer?: NodeJS.Timeout;
+  /** The idle check, when one is due (armIdle sets it; it re-checks `idleSince` when it fires). */
   idleTimer?: NodeJS.Timeout;
+  /** When the last call ended (or the entry became idle otherwise). */
+  idleSince: number;
   inFlight: Set<PoolCall>;
   stderr: LineRing;
   refreshKinds: Set<ListKind>;
@@ -70,6 +73,7 @@ export function newPoolEntry(server: StoredServer, now: number): PoolEntry {
     server,
     retired: new Set(),
     inFlight: new Set(),
+    idleSince: now,
     stderr: createLineRing(),
     refreshKinds: new Set(),
   };

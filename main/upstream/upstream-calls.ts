@@ -159,8 +159,7 @@ export function createCalls(deps: CallsDeps): Calls {
   const request: Calls['request'] = async (entry, req, options = {}) => {
     const prefix = entry.model.prefix;
     const call: PoolCall = { id: ++callSeq, method: req.method, caller: options.caller, abort: () => {} };
-    entry.inFlight.add(call);
-    clearTimeout(entry.idleTimer);
+    entry.inFlight.add(call); // an idle check due meanwhile sees it and leaves the entry be
     const timeoutMs = options.timeoutMs ?? deps.requestTimeoutMs;
     const aborted = () => options.signal?.aborted ?? false;
     try {

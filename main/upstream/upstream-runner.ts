@@ -11,7 +11,7 @@ import type { RestartPolicy } from './restart-policy.ts';
 import { settlesWithin } from './timeouts.ts';
 import { connectError, isSdkTimeout } from './upstream-errors.ts';
 import type { UpstreamAction, UpstreamEvent } from './upstream-state.ts';
-import { idleStoppable, nextUpstreamState } from './upstream-state.ts';
+import { mayIdleOut, idleStep, nextUpstreamState } from './upstream-state.ts';
 import type { UpstreamPoolEvents } from './upstream-types.ts';
 
 /**
@@ -306,17 +306,21 @@ export function createRunner(deps: RunnerDeps): Runner {
     void closeConnection(conn);
   };
 
-  const armIdle: Runner['armIdle'] = (entry) => {
-    clearTimeout(entry.idleTimer);
+  // One idle check per idle period, not a timer and a settings read per call (~2% of a call's CPU): a call's end
+  // only stamps idleSince; the check, when due, sees how long the entry has really been idle.
+  const checkIdle = (entry: PoolEntry) => {
     entry.idleTimer = undefined;
-    const ms = deps.idleTimeoutMs();
-    if (!idleStoppable(entry.server, entry.model.state, entry.inFlight.size, ms)) return;
-    entry.idleTimer = setTimeout(() => {
-      entry.idleTimer = undefined;
-      if (idleStoppable(entry.server, entry.model.state, entry.inFlight.size, deps.idleTimeoutMs()))
-        void dispatch(entry, { type: 'idle' });
-    }, ms);
-    entry.idleTimer.unref?.();
+    if (!mayIdleOut(entry.server, entry.model.state, entry.inFlight.size)) return; // the next call's end re-arms
+    const step = idleStep(deps.idleTimeoutMs(), deps.now() - entry.idleSince);
+    if (step === 'stop') void dispatch(entry, { type: 'idle' });
+    else if (step !== undefined) {
+      entry.idleTimer = setTimeout(() => checkIdle(entry), step);
+      entry.idleTimer.unref?.();
+    }
+  };
+  const armIdle: Runner['armIdle'] = (entry) => {
+    entry.idleSince = deps.now();
+    if (entry.idleTimer === undefined) checkIdle(entry);
   };
 
   return {

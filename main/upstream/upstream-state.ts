@@ -325,18 +325,20 @@ function missingOf(error: ErrorInfo): string[] {
   return Array.isArray(missing) ? missing.filter((m): m is string => typeof m === 'string') : [];
 }
 
-/** True when an upstream in this state, with these calls in flight, should be stopped after idling. */
-export function idleStoppable(
+/** True when an upstream could be stopped for idling: ready, no call in flight, a stdio server not kept running. */
+export function mayIdleOut(
   server: { transport: string; keepRunning: boolean },
   state: UpstreamState,
   inFlight: number,
-  idleTimeoutMs: number,
 ): boolean {
-  return (
-    state === 'ready' &&
-    inFlight === 0 &&
-    server.transport === 'stdio' &&
-    !server.keepRunning &&
-    idleTimeoutMs > 0
-  );
+  return state === 'ready' && inFlight === 0 && server.transport === 'stdio' && !server.keepRunning;
+}
+
+/**
+ * What the idle check does, for an upstream that may idle out and has been idle `idleForMs`: stop it, look
+ * again in so many ms (it was used since the check was set), or nothing (an idle timeout of 0: never).
+ */
+export function idleStep(idleTimeoutMs: number, idleForMs: number): 'stop' | number | undefined {
+  if (idleTimeoutMs <= 0) return undefined;
+  return idleForMs >= idleTimeoutMs ? 'stop' : idleTimeoutMs - idleForMs;
 }

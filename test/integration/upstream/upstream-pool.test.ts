@@ -79,6 +79,29 @@ describe('upstream pool: lifecycle and catalog', () => {
     await h.waitForState('echo', 'stopped', 5000);
   });
 
+  it('idles out only after a whole idle period without calls, reading the idle timeout per period, not per call', async () => {
+    let reads = 0;
+    h = createHarness({
+      idleTimeoutMs: () => {
+        reads += 1;
+        return 400;
+      },
+    });
+    h.addStdio('echo', FIXTURES.echo);
+    await h.syncAndList();
+    await callTool('echo', 'echo', { text: 'start' });
+    const before = reads;
+    // Calls for ~1 s, each well within the idle period of the one before: the server must stay up.
+    for (let i = 0; i < 10; i++) {
+      await callTool('echo', 'echo', { text: String(i) });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(h.pool.status('echo')?.state).toBe('ready');
+    }
+    for (let i = 0; i < 200; i++) await callTool('echo', 'echo', { text: 'burst' });
+    expect(reads - before).toBeLessThanOrEqual(6); // a handful of timer checks, not one per call (210)
+    await h.waitForState('echo', 'stopped', 5000);
+  });
+
   it('starts lazily on the first call and is not spawned at sync when its catalog is known', async () => {
     h = createHarness();
     h.addStdio('echo', FIXTURES.echo);

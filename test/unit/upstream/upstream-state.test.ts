@@ -3,7 +3,8 @@ import type { ErrorInfo } from '../../../main/lib/errors.ts';
 import type { RestartPolicy } from '../../../main/upstream/restart-policy.ts';
 import type { UpstreamAction, UpstreamEvent, UpstreamModel } from '../../../main/upstream/upstream-state.ts';
 import {
-  idleStoppable,
+  idleStep,
+  mayIdleOut,
   initialUpstreamModel,
   nextUpstreamState,
 } from '../../../main/upstream/upstream-state.ts';
@@ -385,16 +386,27 @@ describe('nextUpstreamState: details', () => {
   });
 });
 
-describe('idleStoppable', () => {
+describe('mayIdleOut', () => {
   const stdio = { transport: 'stdio', keepRunning: false };
   it.each([
-    [stdio, 'ready', 0, 1000, true],
-    [stdio, 'ready', 1, 1000, false],
-    [stdio, 'ready', 0, 0, false],
-    [stdio, 'starting', 0, 1000, false],
-    [{ transport: 'stdio', keepRunning: true }, 'ready', 0, 1000, false],
-    [{ transport: 'http', keepRunning: false }, 'ready', 0, 1000, false],
-  ] as const)('%o %s inFlight=%i idle=%i → %s', (server, state, inFlight, ms, expected) => {
-    expect(idleStoppable(server, state, inFlight, ms)).toBe(expected);
+    [stdio, 'ready', 0, true],
+    [stdio, 'ready', 1, false],
+    [stdio, 'starting', 0, false],
+    [{ transport: 'stdio', keepRunning: true }, 'ready', 0, false],
+    [{ transport: 'http', keepRunning: false }, 'ready', 0, false],
+  ] as const)('%o %s inFlight=%i → %s', (server, state, inFlight, expected) => {
+    expect(mayIdleOut(server, state, inFlight)).toBe(expected);
+  });
+});
+
+describe('idleStep', () => {
+  it.each([
+    [1000, 0, 1000],
+    [1000, 400, 600],
+    [1000, 1000, 'stop'],
+    [1000, 5000, 'stop'],
+    [0, 5000, undefined],
+  ] as const)('timeout %i, idle for %i → %s', (timeout, idleFor, expected) => {
+    expect(idleStep(timeout, idleFor)).toBe(expected);
   });
 });
