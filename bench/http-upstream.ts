@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, runCell } from './measure.ts';
+import { median, runCell, warmUp } from './measure.ts';
 import type { Target } from './targets.ts';
 import { directHttp, switchboard } from './targets.ts';
 
@@ -58,7 +58,7 @@ for (let round = 0; round < rounds; round++) {
   for (const name of round % 2 === 0 ? names : [...names].reverse()) {
     const target = await start(name);
     try {
-      for (let i = 0; i < 200; i++) await target.call();
+      await warmUp(() => target.call(), { calls: 200, ms: 3000 });
       const options = { maxCalls: calls, maxMs: 10_000, gatewayPid: target.gatewayPid };
       const one = await runCell(() => target.call(), { concurrency: 1, ...options });
       const sixteen = await runCell(() => target.call(), { concurrency: 16, ...options });

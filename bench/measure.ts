@@ -33,6 +33,20 @@ export function median(values: readonly number[]): number {
 }
 
 /**
+ * Calls `call` one at a time, at least `calls` times and for at least `ms`, before a target is measured: the JIT
+ * warms up, and whatever a gateway still does after it listens (Switchboard builds its core, syncs its pool, runs
+ * its first health checks and asks the login shell for PATH then) is over before the first cell, which measures
+ * the steady cost of a call. Start-up has its own measurements (cold start, first call).
+ */
+export async function warmUp(
+  call: () => Promise<unknown>,
+  budget: { calls: number; ms: number },
+): Promise<void> {
+  const until = performance.now() + budget.ms;
+  for (let i = 0; i < budget.calls || performance.now() < until; i++) await call();
+}
+
+/**
  * Runs `call` with `concurrency` workers until `maxCalls` calls are done or `maxMs` passed, whichever first
  * (bounded both ways). Each call's latency is measured on its own; calls/s is completed calls over wall time.
  */

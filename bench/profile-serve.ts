@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProfileSummary } from './cpu-profile.ts';
 import { formatProfileSummary, summarizeProfileDir } from './cpu-profile.ts';
 import type { CellResult } from './measure.ts';
-import { runCell } from './measure.ts';
+import { runCell, warmUp } from './measure.ts';
 import type { SwitchboardBuild } from './targets.ts';
 import { switchboard } from './targets.ts';
 
@@ -44,7 +44,7 @@ export async function profileServe(
     const cells: CellResult[] = [];
     try {
       const call = () => target.call();
-      for (let i = 0; i < 100; i++) await call();
+      await warmUp(call, { calls: 100, ms: 3000 });
       for (const concurrency of options.concurrencies) {
         const cell = await runCell(call, {
           concurrency,

@@ -16,7 +16,12 @@ export interface BenchResults {
     /** 1-minute load average at start and end: other work on the machine skews every number. */
     loadAverage: { start: number; end?: number };
   };
-  budget: { maxCallsPerCell: number; maxMsPerCell: number; concurrencies: number[] };
+  budget: {
+    maxCallsPerCell: number;
+    maxMsPerCell: number;
+    concurrencies: number[];
+    warmup: { calls: number; ms: number };
+  };
   targets: {
     name: string;
     path: string;
@@ -159,7 +164,9 @@ export function renderMarkdown(results: BenchResults): string {
     `Same fixture echo server behind every path (\`test/fixtures/servers/echo-server.ts\`, tool \`echo\`). One client ` +
       `per target — SDK v2 (\`@modelcontextprotocol/client\`, session era) or SDK 1.x (\`@modelcontextprotocol/sdk\`, what ` +
       `most desktop clients embed); *c* concurrent callers share it; each cell stops after ${results.budget.maxCallsPerCell} ` +
-      `calls or ${results.budget.maxMsPerCell / 1000} s, whichever comes first, after a warm-up.`,
+      `calls or ${results.budget.maxMsPerCell / 1000} s, whichever comes first, after a warm-up of one caller for at ` +
+      `least ${results.budget.warmup.calls} calls and ${results.budget.warmup.ms / 1000} s (the JIT warms up, and ` +
+      `what a gateway still does after it listens is over before the first cell: start-up has its own tables).`,
   );
   lines.push('');
   const concurrencies = results.budget.concurrencies;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCatalogScale } from './catalog-scale.ts';
-import { rssMiB, runCell } from './measure.ts';
+import { rssMiB, runCell, warmUp } from './measure.ts';
 import type { Baseline } from './builds.ts';
 import { ensureCliBundle, prepareBaseline, SOURCE_CLI } from './builds.ts';
 import { ensurePeers, peersDir } from './peers.ts';
@@ -60,8 +60,13 @@ const out = values.out ?? (quick ? undefined : path.join(ROOT, 'docs/benchmarks.
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 const budget = quick
-  ? { maxCallsPerCell: 100, maxMsPerCell: 2000, concurrencies: [1, 16, 64], warmup: 20 }
-  : { maxCallsPerCell: 2000, maxMsPerCell: 10_000, concurrencies: [1, 16, 64], warmup: 200 };
+  ? { maxCallsPerCell: 100, maxMsPerCell: 2000, concurrencies: [1, 16, 64], warmup: { calls: 20, ms: 200 } }
+  : {
+      maxCallsPerCell: 2000,
+      maxMsPerCell: 10_000,
+      concurrencies: [1, 16, 64],
+      warmup: { calls: 200, ms: 3000 },
+    };
 
 const results: BenchResults = {
   mode: quick ? 'quick' : 'full',
@@ -78,6 +83,7 @@ const results: BenchResults = {
     maxCallsPerCell: budget.maxCallsPerCell,
     maxMsPerCell: budget.maxMsPerCell,
     concurrencies: budget.concurrencies,
+    warmup: budget.warmup,
   },
   targets: [],
   skipped: [],
@@ -100,7 +106,7 @@ async function measure(name: string, start: () => Promise<Target>): Promise<void
     const call = () => target.call();
     const first = await call();
     if ((first as { isError?: boolean }).isError) throw new Error(`${target.tool} answered isError`);
-    for (let i = 0; i < budget.warmup; i++) await call();
+    await warmUp(call, budget.warmup);
     const gatewayRssMiB = target.gatewayPid === undefined ? undefined : await rssMiB(target.gatewayPid);
     const cells = [];
     for (const concurrency of budget.concurrencies) {
