@@ -218,6 +218,15 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     }
   };
 
+  // A request may come before the first sync has loaded the registry's servers (the hub syncs once it listens; the
+  // CLI's `tools call` asks right after starting it) or while a sync adds one: it waits for that sync rather than
+  // failing for a server the registry has.
+  let synced = false;
+  const entryAfterSync = async (prefix: string): Promise<PoolEntry> => {
+    if (!entries.has(prefix) && (!synced || syncing)) await pool.sync();
+    return entryOf(prefix);
+  };
+
   const entryOf = (prefix: string): PoolEntry => {
     const entry = entries.get(prefix);
     if (!entry)
@@ -302,7 +311,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     if (plan.changes) listeners.emit('servers', plan.changes);
   };
 
-  return {
+  const pool: UpstreamPool = {
     async sync() {
       if (syncing) {
         syncAgain = true;
@@ -314,6 +323,7 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
             syncAgain = false;
             await syncOnce();
           } while (syncAgain);
+          synced = true;
         } finally {
           syncing = undefined;
         }
@@ -330,9 +340,13 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     stderr(prefix) {
       return entries.get(prefix)?.stderr.lines() ?? [];
     },
-    request: (prefix, request, options) => calls.request(entryOf(prefix), request, options),
+    request: (prefix, request, options) => {
+      const entry = entries.get(prefix);
+      if (entry) return calls.request(entry, request, options);
+      return entryAfterSync(prefix).then((found) => calls.request(found, request, options));
+    },
     async start(prefix) {
-      await calls.acquire(entryOf(prefix), undefined);
+      await calls.acquire(await entryAfterSync(prefix), undefined);
     },
     async stop(prefix) {
       const entry = entryOf(prefix);
@@ -370,4 +384,5 @@ export function createUpstreamPool(deps: UpstreamPoolDeps): UpstreamPool {
     },
     on: listeners.on,
   };
+  return pool;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolatedEnv, noKeyringEnv } from '../../helpers/private-keyring.ts';
 import { runCli, tempDir } from '../../helpers/cli.ts';
 import { EXIT } from '../../../main/cli/exit-codes.ts';
+import { FIXTURES } from '../../fixtures/servers/fixtures.ts';
 
 // Each step spawns a CLI process (0.3-4 s on a busy two-core machine).
 vi.setConfig({ testTimeout: 180_000 });
@@ -137,5 +138,26 @@ describe('CLI server management and exit codes', () => {
   it('removes a server', async () => {
     expect((await cli(['server', 'remove', 'notion'])).code).toBe(0);
     expect((await cli(['server', 'remove', 'notion'])).code).toBe(EXIT.notFound);
+  });
+});
+
+describe('CLI tools call', () => {
+  let data: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    data = tempDir();
+  });
+  afterAll(() => data?.cleanup());
+  const cli = (args: string[]) => runCli(data.dir, args, { env });
+
+  // Seen by a newcomer: every `tools call` failed with 'no server has the prefix "memory"' — the call came before
+  // the hub it starts in-process had loaded the registry's servers (that now happens after the start returns).
+  it('calls a tool of a registered server, starting it here', async () => {
+    expect((await cli(['server', 'add', 'echo', '--', process.execPath, FIXTURES.echo])).code).toBe(0);
+    const call = await cli(['tools', 'call', 'echo', 'echo', '{"text":"hello from the CLI"}']);
+    expect(call.stderr + call.stdout).not.toMatch(/no server has the prefix/);
+    expect(call.code, call.stderr).toBe(0);
+    expect(call.stdout).toContain('hello from the CLI');
+    const missing = await cli(['tools', 'call', 'nosuch', 'echo']);
+    expect(missing.code).toBe(EXIT.notFound);
   });
 });

@@ -102,6 +102,13 @@ describe('upstream pool: lifecycle and catalog', () => {
     await h.waitForState('echo', 'stopped', 5000);
   });
 
+  it('answers a call that comes before its first sync (the hub syncs after it listens) instead of NOT_FOUND', async () => {
+    h = createHarness();
+    h.addStdio('echo', FIXTURES.echo);
+    expect(firstText(await callTool('echo', 'echo', { text: 'early' }))).toBe('early');
+    await expect(callTool('nosuch', 'echo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('starts lazily on the first call and is not spawned at sync when its catalog is known', async () => {
     h = createHarness();
     h.addStdio('echo', FIXTURES.echo);
