@@ -49,7 +49,14 @@ export async function runCli(options: RunOptions): Promise<number> {
       'unlock the vault with a passphrase from this file instead of the OS keyring',
     )
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => stdout.write(s),
+      writeErr: (s) => stderr.write(s),
+      // With --json a usage error is answered as JSON below, like every other error.
+      outputError: (s, write) => {
+        if (!wantsJson) write(s);
+      },
+    })
     .showHelpAfterError('(run with --help for usage)');
 
   const ctx: CliContext = {
@@ -96,7 +103,12 @@ export async function runCli(options: RunOptions): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; everything else commander rejects is a usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (wantsJson) {
+        const message = error.message.replace(/^error: /, '');
+        out.failure({ code: 'USAGE', message: `${message} (run with --help for usage)` });
+      }
+      return EXIT.usage;
     }
     const info = toErrorInfo(error);
     out.failure(info);

@@ -114,6 +114,20 @@ describe('CLI server management and exit codes', () => {
     expect((await cli(['server', 'add', 'mem', '--', 'node'])).code).toBe(EXIT.conflict);
   });
 
+  it('answers a usage error in JSON too with --json, as every other error', async () => {
+    for (const args of [
+      ['--json', 'server', 'add'],
+      ['--json', 'bogus'],
+    ]) {
+      const run = await cli(args);
+      expect(run.code).toBe(EXIT.usage);
+      const { error } = JSON.parse(run.stdout) as { error: { code: string; message: string } };
+      expect(error.code).toBe('USAGE');
+      expect(error.message).toMatch(/missing required argument 'prefix'|unknown command 'bogus'/);
+      expect(error.message).toContain('--help');
+    }
+  });
+
   it('exports and imports definitions atomically', async () => {
     const file = path.join(data.dir, 'export.json');
     expect((await cli(['export', file])).code).toBe(0);
