@@ -15,7 +15,7 @@ export function parsePortOption(value: string): number {
 export interface RunningServices {
   /** The gateway's aggregate endpoint, e.g. http://127.0.0.1:17517/mcp. */
   url: string;
-  /** With `--ui`: the one-time web UI address, token included (printed once, never logged). */
+  /** With `--ui`: the web UI address, with this launch's token (printed once, never logged). */
   uiUrl?: string;
   /** Set when the web UI was asked for but the renderer is not built. */
   uiProblem?: string;
@@ -120,7 +120,7 @@ export function registerServeCommand(program: Command, ctx: CliContext, startSer
     )
     .option(
       '--ui',
-      'also serve the Switchboard window at http://127.0.0.1:<port>/ui/ (prints a one-time address)',
+      'also serve the Switchboard window at http://127.0.0.1:<port>/ui/ (prints its address, with a token new at every launch)',
     )
     .action(async (options: { port?: number; ui?: boolean }) => {
       const stop = onStopSignal();

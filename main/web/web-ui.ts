@@ -20,7 +20,7 @@ export interface WebUiOptions {
   keepAliveMs?: number;
 }
 
-/** The headless web UI: routes to mount on the gateway, and the one-time URL to print. */
+/** The headless web UI: routes to mount on the gateway, and the URL to print (with this launch's token). */
 export interface WebUi {
   /** For `hub.start({ routes })`. */
   routes(runtime: Runtime): GatewayRoute[];

@@ -84,7 +84,7 @@ export function refuseBody(
       outgoing,
       413,
       RPC.serverError,
-      `Payload Too Large: the request body exceeds ${maxBodyBytes} bytes`,
+      `Payload Too Large: the request body exceeds ${maxBodyBytes} bytes; send less in one request (pass a large input as a file path or a URL the tool can read)`,
       {
         close: true,
       },

@@ -33,7 +33,7 @@ export async function readJsonBody(
         response: jsonRpcErrorResponse(
           413,
           RPC.serverError,
-          `Payload Too Large: the request body exceeds ${maxBytes} bytes`,
+          `Payload Too Large: the request body exceeds ${maxBytes} bytes; send less in one request (pass a large input as a file path or a URL the tool can read)`,
         ),
       };
     }
