@@ -232,6 +232,12 @@ export const THESAURUS: Readonly<Record<string, readonly string[]>> = {
   rag: ['retrieve', 'knowledge'],
   weather: ['search', 'web'],
   price: ['search', 'web'],
+  readme: ['file', 'contents'],
+  'who wrote': ['blame', 'author'],
+  blame: ['blame'],
+  prompt: ['input', 'process'],
+  installer: ['process'],
+  bullet: ['block', 'append'],
   stock: ['search', 'web'],
 };
 
