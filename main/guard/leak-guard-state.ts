@@ -41,10 +41,34 @@ export function leakGuardPolicyOf(server: { leakGuard?: LeakGuardPolicy } | unde
   return server?.leakGuard ?? DEFAULT_LEAK_GUARD_POLICY;
 }
 
+/**
+ * The rules, logging the id of each rule the first time it fails on a text (a rule that throws finds nothing
+ * there, the others still run). Its error is never logged: it may quote the text. Once per rule, so a rule that
+ * fails on every result writes one line, not one per call.
+ */
+export function loggingRuleFailures(rules: CredentialRules, log: Logger): CredentialRules {
+  const logged = new Set<string>();
+  return {
+    names: rules.names,
+    find(text) {
+      const hits = rules.find(text);
+      for (const rule of rules.takeFailures()) {
+        if (logged.has(rule)) continue;
+        logged.add(rule);
+        log.warn('a credential rule failed on a tool-call text and found nothing in it; the others ran', {
+          rule,
+        });
+      }
+      return hits;
+    },
+    takeFailures: () => [],
+  };
+}
+
 /** Creates the state and reads the vault once. */
 export function createLeakGuardState(deps: LeakGuardStateDeps): LeakGuardState {
   const log = deps.log.child({ component: 'leak-guard' });
-  const rules = deps.rules ?? createCredentialRules();
+  const rules = loggingRuleFailures(deps.rules ?? createCredentialRules(), log);
   let scanner = createSecretScanner([], rules);
   let version: number | undefined;
   let policies = new Map<number, LeakGuardPolicy>();

@@ -1,5 +1,6 @@
 import type { Progress } from '@modelcontextprotocol/client';
 import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { followAbort } from '../lib/abort.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Redactor } from '../lib/redactor.ts';
@@ -169,9 +170,10 @@ export function createCalls(deps: CallsDeps): Calls {
         // Our own abort, for when the transport tells us the answer is lost; the caller's signal still cancels.
         const lost = new AbortController();
         call.abort = (reason) => lost.abort(reason);
-        const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+        // Linked by hand: AbortSignal.any builds a weakly held composite per call, which cost 1% of serve's CPU.
+        const unlink = followAbort(options.signal, lost);
         try {
-          return await sendOnce(entry, conn, call, signal, req, options, timeoutMs);
+          return await sendOnce(entry, conn, call, lost.signal, req, options, timeoutMs);
         } catch (error) {
           if (aborted()) throw error;
           const trouble = troubleOfFailure(error, conn.era);
@@ -190,6 +192,8 @@ export function createCalls(deps: CallsDeps): Calls {
             continue;
           }
           throw mayHaveRun(prefix, req.method, trouble, conn, error);
+        } finally {
+          unlink();
         }
       }
     } catch (error) {
