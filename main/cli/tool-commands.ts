@@ -95,13 +95,20 @@ export function registerToolCommands(program: Command, ctx: CliContext): void {
     .argument('<prefix>')
     .argument('[tool]', "the server's own tool name (see `switchboard tools pending PREFIX`)")
     .option('--all', 'approve every pending change of the server')
+    .option(
+      '--hash <hash>',
+      'approve only the definition `tools pending` showed with this hash (refused if it changed again)',
+    )
     .description('let clients see and call a changed or new tool again, as it is defined now')
-    .action(async (prefix: string, tool: string | undefined, opts: { all?: boolean }) => {
+    .action(async (prefix: string, tool: string | undefined, opts: { all?: boolean; hash?: string }) => {
       if ((tool === undefined) === (opts.all !== true)) {
         throw new SwitchboardError('USAGE', 'name one tool, or pass --all (not both)');
       }
+      if (opts.hash !== undefined && tool === undefined) {
+        throw new SwitchboardError('USAGE', '--hash names one definition: pass it with one tool, not --all');
+      }
       const { pins } = (await ctx.hub()).useCases;
-      const approved = await pins.approve(prefix, tool === undefined ? 'all' : [{ tool }]);
+      const approved = await pins.approve(prefix, tool === undefined ? 'all' : [{ tool, hash: opts.hash }]);
       ctx.out.result({ prefix, approved }, () =>
         approved.length === 0
           ? `${prefix}: no tool changes were waiting for approval`
@@ -136,11 +143,13 @@ function describePending(change: PendingToolChange): string {
   const head = `${change.prefix} ${change.tool}: ${
     change.kind === 'new' ? 'new tool' : `changed (${change.fields.join(', ') || 'definition'})`
   }`;
-  if (change.kind === 'new') return `${head}\n${indent(change.after)}`;
+  // The command approves exactly the definition shown here: a change made after this listing is refused.
+  const approve = `  approve it: switchboard tools approve ${change.prefix} ${change.tool} --hash ${change.hash}`;
+  if (change.kind === 'new') return `${head}\n${indent(change.after)}\n${approve}`;
   const lines = change.diff
     .filter((part) => part.op !== 'same')
     .map((part) => `  ${part.op === 'added' ? '+' : '-'} ${part.text.trim().replace(/\s+/g, ' ')}`);
-  return [head, ...lines].join('\n');
+  return [head, ...lines, approve].join('\n');
 }
 
 function indent(text: string): string {

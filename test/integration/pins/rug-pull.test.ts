@@ -125,8 +125,26 @@ describe('a rug pull is withheld until approved', () => {
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stdout).toContain('docs fetch_page: changed (description)');
       expect(listed.stdout).toMatch(/\+ .*IMPORTANT/);
+      // The listing names the exact definition shown, so an approval cannot cover a change made after it.
+      const offered = h.hub.useCases.pins.pending(PREFIX)[0]!.hash;
+      const command = `switchboard tools approve ${PREFIX} fetch_page --hash ${offered}`;
+      expect(listed.stdout).toContain(command);
+      const stale = await runCli(
+        h.dataDir,
+        ['tools', 'approve', PREFIX, 'fetch_page', '--hash', `sha256:${'0'.repeat(64)}`],
+        { env: cliEnv(), timeoutMs: 60_000 },
+      );
+      expect(stale.code).not.toBe(0);
+      expect(stale.stderr).toContain('fetch_page on docs changed again since you looked at it');
+      expect(h.hub.useCases.pins.pending(PREFIX).map((p) => p.tool)).toEqual(['fetch_page']);
+      const mixed = await runCli(h.dataDir, ['tools', 'approve', PREFIX, '--all', '--hash', offered], {
+        env: cliEnv(),
+        timeoutMs: 60_000,
+      });
+      expect(mixed.stderr).toContain('--hash names one definition: pass it with one tool, not --all');
+      expect(h.hub.useCases.pins.pending(PREFIX).map((p) => p.tool)).toEqual(['fetch_page']);
       const before = c.listChanged();
-      const approved = await runCli(h.dataDir, ['tools', 'approve', PREFIX, 'fetch_page'], {
+      const approved = await runCli(h.dataDir, command.split(' ').slice(1), {
         env: cliEnv(),
         timeoutMs: 60_000,
       });
