@@ -99,7 +99,9 @@ export function registerToolCommands(program: Command, ctx: CliContext): void {
       '--hash <hash>',
       'approve only the definition `tools pending` showed with this hash (refused if it changed again)',
     )
-    .description('let clients see and call a changed or new tool again, as it is defined now')
+    .description(
+      'let clients see and call a changed or new tool again, as it is defined now (or as --hash names it)',
+    )
     .action(async (prefix: string, tool: string | undefined, opts: { all?: boolean; hash?: string }) => {
       if ((tool === undefined) === (opts.all !== true)) {
         throw new SwitchboardError('USAGE', 'name one tool, or pass --all (not both)');
