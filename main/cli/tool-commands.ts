@@ -16,7 +16,9 @@ export function registerToolCommands(program: Command, ctx: CliContext): void {
   tools
     .command('list')
     .argument('<prefix>')
-    .description('the tools of a server as last fetched: the name clients see, and whether it is switched on')
+    .description(
+      'the tools of a server as last fetched: the name clients see (or why they do not), and whether it is on',
+    )
     .action(async (prefix: string) => {
       const detail = await (await ctx.hub()).useCases.servers.get(prefix);
       ctx.out.result(detail.tools, () =>
@@ -26,7 +28,11 @@ export function registerToolCommands(program: Command, ctx: CliContext): void {
               ['TOOL', 'CLIENTS SEE', 'ON', 'DESCRIPTION'],
               ...detail.tools.map((t) => [
                 t.name,
-                t.enabled ? t.exposedName : '(hidden)',
+                t.withheld
+                  ? `(withheld: ${t.withheld}, approve first)`
+                  : t.enabled
+                    ? t.exposedName
+                    : '(hidden)',
                 t.enabled ? 'yes' : 'no',
                 (t.description ?? '').split('\n')[0]?.slice(0, 60) ?? '',
               ]),

@@ -10,6 +10,8 @@ import { buildNameIndex } from '../gateway/core/tool-names.ts';
 import { restoredHealthState } from '../health/health-record.ts';
 import type { HealthState } from '../health/health-status.ts';
 import type { CredentialStatus } from '../oauth/grant-record.ts';
+import type { WithheldTool } from '../pins/pin-evaluation.ts';
+import { evaluatePins, toolChangePolicyOf } from '../pins/pin-evaluation.ts';
 import { toDefinition } from '../registry/server-repository.ts';
 import type { UseCaseContext } from './context.ts';
 
@@ -91,6 +93,7 @@ export function toolsOf(ctx: UseCaseContext, server: StoredServer): ToolInfo[] {
   const cached = catalog.get(server.id);
   if (!cached) return [];
   const disabled = toolSettings.disabled(server.id);
+  const withheld = new Map(withheldToolsOf(ctx, server).map((w) => [w.name, w.kind]));
   // The same index the core builds over every server, so shortened names match what clients see.
   const index = buildNameIndex(
     catalog.list().flatMap((c) => c.tools.map((t) => ({ prefix: c.prefix, name: t.name }))),
@@ -102,7 +105,16 @@ export function toolsOf(ctx: UseCaseContext, server: StoredServer): ToolInfo[] {
     description: tool.description,
     inputSchema: { ...(tool.inputSchema as Record<string, unknown>) },
     enabled: !disabled.has(tool.name),
+    ...(withheld.has(tool.name) ? { withheld: withheld.get(tool.name) } : {}),
   }));
+}
+
+/** The server's tools withheld from clients until a person approves them (pinned definitions). */
+export function withheldToolsOf(ctx: UseCaseContext, server: StoredServer): WithheldTool[] {
+  const catalog = ctx.registry.catalog.get(server.id);
+  if (!catalog) return [];
+  return evaluatePins(catalog.tools, ctx.registry.toolPins.get(server.id), toolChangePolicyOf(server))
+    .withheld;
 }
 
 /** Everything the server page shows. */

@@ -6,14 +6,14 @@ import type {
 } from '../../preload/contract/server-definition.ts';
 import { SwitchboardError } from '../lib/errors.ts';
 import type { PendingKind, WithheldTool } from '../pins/pin-evaluation.ts';
-import { evaluatePins, toolChangePolicyOf } from '../pins/pin-evaluation.ts';
+import { toolChangePolicyOf } from '../pins/pin-evaluation.ts';
 import { canonicalJson, prettyDefinition } from '../pins/pin-hash.ts';
 import type { DiffPart } from '../pins/word-diff.ts';
 import { wordDiff } from '../pins/word-diff.ts';
 import { toDefinition } from '../registry/server-repository.ts';
 import { leakGuardPolicyOf } from '../guard/leak-guard-state.ts';
 import type { UseCaseContext } from './context.ts';
-import { summaryOf } from './server-views.ts';
+import { summaryOf, withheldToolsOf } from './server-views.ts';
 
 /**
  * Pinned tool definitions as a person sees them (issue 14): which tools are withheld for a pending change,
@@ -66,12 +66,6 @@ export interface ToolApprovalUseCases {
 export function toolApprovalUseCases(ctx: UseCaseContext): ToolApprovalUseCases {
   const { registry } = ctx;
 
-  const withheldOf = (server: StoredServer): WithheldTool[] => {
-    const catalog = registry.catalog.get(server.id);
-    if (!catalog) return [];
-    return evaluatePins(catalog.tools, registry.toolPins.get(server.id), toolChangePolicyOf(server)).withheld;
-  };
-
   const changeOf = (server: StoredServer, withheld: WithheldTool): PendingToolChange => {
     const pinned = registry.toolPins.get(server.id)?.tools.get(withheld.name);
     const before = pinned ? prettyDefinition(JSON.parse(pinned.definition)) : null;
@@ -94,13 +88,13 @@ export function toolApprovalUseCases(ctx: UseCaseContext): ToolApprovalUseCases 
   return {
     pending(prefix) {
       const servers = prefix === undefined ? registry.servers.list() : [registry.servers.get(prefix)];
-      return servers.flatMap((server) => withheldOf(server).map((w) => changeOf(server, w)));
+      return servers.flatMap((server) => withheldToolsOf(ctx, server).map((w) => changeOf(server, w)));
     },
 
     async approve(prefix, selection) {
       const approved = registry.write(() => {
         const server = registry.servers.get(prefix);
-        const withheld = withheldOf(server);
+        const withheld = withheldToolsOf(ctx, server);
         const chosen =
           selection === 'all'
             ? withheld

@@ -108,6 +108,11 @@ export const ToolInfoSchema = z.object({
   description: z.string().optional(),
   inputSchema: z.record(z.string(), z.unknown()),
   enabled: z.boolean(),
+  /**
+   * Set while the tool is withheld from clients until a person approves it (pinned definitions): its definition
+   * changed since it was approved, or it is new. Clients neither see nor call it then, switched on or not.
+   */
+  withheld: z.enum(['changed', 'new']).optional(),
 });
 export type ToolInfo = z.infer<typeof ToolInfoSchema>;
 

@@ -12,6 +12,12 @@ import { SearchBox } from './search-box.tsx';
 import { Toggle } from './toggle.tsx';
 import { ToolResult } from './tool-result.tsx';
 
+/** Why clients do not see a withheld tool; the pending change above it on the page is where to approve it. */
+const WITHHELD_NOTE: Record<NonNullable<ToolInfo['withheld']>, string> = {
+  changed: 'Withheld from clients: its definition changed; approve it above',
+  new: 'Withheld from clients: new since the server was approved; approve it above',
+};
+
 /** The server's tools: on/off per tool (optimistic), the input schema on demand, and "Try". */
 export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] }) {
   const client = useQueryClient();
@@ -44,7 +50,7 @@ export function ToolList({ prefix, tools }: { prefix: string; tools: ToolInfo[] 
   const shown = needle
     ? tools.filter((t) => `${t.name} ${t.title ?? ''} ${t.description ?? ''}`.toLowerCase().includes(needle))
     : tools;
-  const enabledCount = tools.filter((t) => t.enabled).length;
+  const enabledCount = tools.filter((t) => t.enabled && !t.withheld).length;
 
   return (
     <div className="tool-list">
@@ -94,7 +100,9 @@ function ToolRow({
         </div>
         {tool.description ? <p className="row-sub clamp-2">{tool.description}</p> : null}
         <p className="row-sub muted small">
-          {tool.enabled ? (
+          {tool.withheld ? (
+            WITHHELD_NOTE[tool.withheld]
+          ) : tool.enabled ? (
             <>
               Clients see <code>{tool.exposedName}</code>
             </>

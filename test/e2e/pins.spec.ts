@@ -93,6 +93,10 @@ test.describe.serial('a changed tool waits for approval in the window', () => {
     await expect(diff.locator('ins').filter({ hasText: 'IMPORTANT' })).toBeVisible();
     await expect(diff).toContainText('Fetches a web page and returns its text.');
     await expect(pending.getByText('Changed: description')).toBeVisible();
+    // The tool's own row says clients do not see it, rather than the name they would see.
+    const withheld = 'Withheld from clients: its definition changed; approve it above';
+    await expect(page.getByText(withheld)).toBeVisible();
+    await expect(page.getByText('2 of 3 tools exposed to clients')).toBeVisible();
     await screenshotBoth(page, 'tool-pins-pending');
 
     const before = notified;
@@ -100,6 +104,8 @@ test.describe.serial('a changed tool waits for approval in the window', () => {
     await expect(page.getByRole('region', { name: /waiting for approval/ })).toHaveCount(0, {
       timeout: 15_000,
     });
+    await expect(page.getByText(withheld)).toHaveCount(0, { timeout: 15_000 });
+    await expect(page.getByText('3 of 3 tools exposed to clients')).toBeVisible();
 
     await expect.poll(() => listToolsAsNewClient(clientToken), { timeout: 20_000 }).toContain(EXPOSED);
     await expect.poll(() => notified, { timeout: 20_000 }).toBeGreaterThan(before);

@@ -104,6 +104,22 @@ describe('a rug pull is withheld until approved', () => {
     expect(JSON.stringify(result.content)).toContain('changed its definition since it was approved');
   });
 
+  it('the server page and `tools list` say the tool is withheld, not that clients see it', async () => {
+    const detail = await h.hub.useCases.servers.get(PREFIX);
+    expect(detail.tools.find((t) => t.name === 'fetch_page')).toMatchObject({
+      enabled: true,
+      withheld: 'changed',
+    });
+    expect(detail.tools.find((t) => t.name === 'echo')?.withheld).toBeUndefined();
+    const listed = await runCli(h.dataDir, ['tools', 'list', PREFIX], { env: cliEnv(), timeoutMs: 60_000 });
+    expect(listed.code, listed.stderr).toBe(0);
+    const row = listed.stdout.split('\n').find((line) => line.startsWith('fetch_page '));
+    expect(row).toBeDefined();
+    expect(row).not.toContain('docs__fetch_page');
+    expect(row).toContain('(withheld: changed, approve first)');
+    expect(listed.stdout.split('\n').find((line) => line.startsWith('echo '))).toContain('docs__echo');
+  }, 90_000);
+
   it('stays withheld across a restart of the hub', async () => {
     await h.restart();
     const c = await connectClient(h);
@@ -156,6 +172,10 @@ describe('a rug pull is withheld until approved', () => {
       expect(listedNow.find((t) => t.name === 'docs__fetch_page')?.description).toBe(RUG_PULLED_DESCRIPTION);
       expect((await callTool(c.client, 'docs__fetch_page', { url: 'u' })).isError).not.toBe(true);
       expect(h.hub.useCases.pins.pending()).toEqual([]);
+      const after = await runCli(h.dataDir, ['tools', 'list', PREFIX], { env: cliEnv(), timeoutMs: 60_000 });
+      expect(after.stdout.split('\n').find((line) => line.startsWith('fetch_page '))).toContain(
+        'docs__fetch_page',
+      );
     } finally {
       await c.close();
     }
