@@ -35,6 +35,7 @@ export function deferredCore(build: () => GatewayCore): DeferredCore {
     current: () => core,
     createServer: (scope, era) => ready().createServer(scope, era),
     legacyToolsListResult: (scope) => ready().legacyToolsListResult?.(scope),
+    legacyToolCall: (server) => ready().legacyToolCall?.(server),
     callTool: async (request) => ready().callTool(request),
     hasServer: (prefix) => ready().hasServer(prefix),
     onListChanged(listener) {

@@ -34,6 +34,24 @@ export interface ToolCallRequest {
   onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
+/** The params of a session-era tools/call, already checked to be plain (http/native-exchange.ts). */
+export interface PlainToolCallParams {
+  name: string;
+  arguments?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+}
+
+/**
+ * A session's tools/call handler, for the hot path that answers it without the SDK Server's dispatch: resolves
+ * with the result, or rejects as the handler throws (a ProtocolError's code, message and data; anything else is
+ * an internal error). Notifications and server→client requests of the call still go through the session's Server,
+ * tied to `id`.
+ */
+export type LegacyToolCall = (
+  params: PlainToolCallParams,
+  request: { id: string | number; signal: AbortSignal },
+) => Promise<Record<string, unknown>>;
+
 export interface GatewayCore {
   /** Builds a fresh SDK Server for one legacy session, or one modern request, in `scope`. */
   createServer(scope: GatewayScope, era: ProtocolEra): Server;
@@ -45,6 +63,11 @@ export interface GatewayCore {
    * have the SDK re-serialize on every call.
    */
   legacyToolsListResult?(scope: GatewayScope): Uint8Array | undefined;
+  /**
+   * The tools/call handler of a session-era Server this core built (`createServer(…, 'legacy')`), the same one the
+   * Server dispatches to, for the hot path; undefined for any other Server.
+   */
+  legacyToolCall?(server: Server): LegacyToolCall | undefined;
   /**
    * Calls a tool the way a client's tools/call does — same routing, timeouts, outcome classes and call-log
    * row — and answers what a client would get: failures are `isError` results naming what to do.

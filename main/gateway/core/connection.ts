@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Implementation, ServerContext } from '@modelcontextprotocol/server';
+import type { Implementation } from '@modelcontextprotocol/server';
 import { Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../../lib/logger.ts';
 import type { UpstreamPool } from '../../upstream/upstream-pool.ts';
-import type { GatewayScope, ProtocolEra } from '../gateway-core.ts';
+import type { GatewayScope, LegacyToolCall, ProtocolEra } from '../gateway-core.ts';
+import type { CallContext } from './downstream-caller.ts';
 import { createDownstreamCaller } from './downstream-caller.ts';
 import { registerFeatureHandlers } from './feature-handlers.ts';
 import type { InputBridge } from './input-bridge.ts';
 import { registerListHandlers } from './list-handlers.ts';
 import type { Session, SessionRegistry } from './session-registry.ts';
 import type { Subscriptions } from './subscriptions.ts';
-import { registerToolCallHandler } from './tool-call-handler.ts';
+import { legacyToolCallOf, registerToolCallHandler } from './tool-call-handler.ts';
 import type { ToolCallPath } from './tool-call-path.ts';
 import { serverBlocked } from './tool-view.ts';
 import type { ViewCache } from './view-cache.ts';
@@ -46,12 +47,18 @@ const CAPABILITIES = {
 const AGGREGATE_INSTRUCTIONS =
   'Tools, prompts and resources of several MCP servers, gathered by Switchboard. Names are "<server>__<name>".';
 
+/** One connection: its Server, and for a session-era one the tools/call handler the hot path calls directly. */
+export interface Connection {
+  server: Server;
+  legacyToolCall?: LegacyToolCall;
+}
+
 /** Builds the Server of one connection in `scope`. */
 export function createConnection(
   services: ConnectionServices,
   scope: GatewayScope,
   era: ProtocolEra,
-): Server {
+): Connection {
   const { views } = services;
   // A per-server route relays its server's instructions as the scope's view has them: none for a server outside
   // the client's profile.
@@ -69,7 +76,7 @@ export function createConnection(
   }
 
   const view = () => views.view(scope);
-  const callerFor = (ctx: ServerContext, prefix: string) =>
+  const callerFor = (ctx: CallContext, prefix: string) =>
     createDownstreamCaller({
       sessionKey: session.key,
       server,
@@ -81,7 +88,7 @@ export function createConnection(
     });
 
   registerListHandlers(server, view, services.firstListing);
-  registerToolCallHandler(server, session, {
+  const callTool = registerToolCallHandler(server, session, {
     path: services.path,
     bridge: services.bridge,
     view,
@@ -96,5 +103,5 @@ export function createConnection(
     isEnabled: (prefix) => views.sources().servers.get(prefix)?.enabled === true,
     callerFor,
   });
-  return server;
+  return era === 'legacy' ? { server, legacyToolCall: legacyToolCallOf(server, callTool) } : { server };
 }

@@ -1,11 +1,11 @@
-import type { Implementation } from '@modelcontextprotocol/server';
+import type { Implementation, Server } from '@modelcontextprotocol/server';
 import type { StoredServer } from '../../../preload/contract/server-definition.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { createListeners } from '../../lib/listeners.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ListChanges } from '../../upstream/upstream-types.ts';
 import type { UpstreamPool } from '../../upstream/upstream-pool.ts';
-import type { GatewayCore } from '../gateway-core.ts';
+import type { GatewayCore, LegacyToolCall } from '../gateway-core.ts';
 import type { CallLogSink } from './call-log-writer.ts';
 import type { CatalogSource } from './catalog-source.ts';
 import { createConnection } from './connection.ts';
@@ -140,8 +140,16 @@ export function createGatewayCore(deps: GatewayCoreDeps): GatewayCore {
   const services = { pool: deps.pool, views, sessions, subscriptions, bridge, path, log, firstListing };
   const serverInfo = deps.serverInfo ?? { name: 'switchboard', version: '0.1.0' };
 
+  // The session-era Servers' tools/call handlers, for the hot path; gone with their Server.
+  const legacyToolCalls = new WeakMap<Server, LegacyToolCall>();
+
   return {
-    createServer: (scope, era) => createConnection({ ...services, serverInfo }, scope, era),
+    createServer(scope, era) {
+      const connection = createConnection({ ...services, serverInfo }, scope, era);
+      if (connection.legacyToolCall) legacyToolCalls.set(connection.server, connection.legacyToolCall);
+      return connection.server;
+    },
+    legacyToolCall: (server) => legacyToolCalls.get(server),
     // While the first listing waits, the pre-serialized answer is not used: the Server's handler waits.
     legacyToolsListResult: (scope) =>
       firstListing?.() === undefined ? views.toolsListBytes(scope) : undefined,

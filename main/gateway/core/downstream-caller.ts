@@ -18,6 +18,24 @@ import type { ServerRequestMethod, UpstreamCaller } from '../../upstream/upstrea
  * object, never reused), for a pool that ties a server→client request to the exact call that caused it.
  */
 
+/**
+ * What the handlers of a downstream request read of its context. The SDK Server's `ServerContext` has all of it;
+ * the session-era hot path (http/native-exchange.ts, through `legacyToolCallOf`) builds the session-era part
+ * itself — modern-era material (`requestState`, `inputResponses`, `envelope`) is absent there.
+ */
+export interface CallContext {
+  mcpReq: Pick<ServerContext['mcpReq'], '_meta' | 'signal'> &
+    Partial<Pick<ServerContext['mcpReq'], 'envelope' | 'inputResponses' | 'requestState'>> & {
+      /** A notification tied to this request (on session-era HTTP: on its POST's stream). */
+      notify(notification: { method: string; params?: Record<string, unknown> }): Promise<void>;
+      /** A server→client request tied to this request; resolves with the client's result. */
+      send(
+        request: { method: ServerRequestMethod; params?: Record<string, unknown> },
+        options: { signal: AbortSignal },
+      ): Promise<unknown>;
+    };
+}
+
 /** An UpstreamCaller that also names its downstream request. */
 export interface DownstreamCaller extends UpstreamCaller {
   /** Unique per in-flight downstream request; not a secret (unlike a modern call's requestState). */
@@ -50,7 +68,7 @@ export function levelAllows(minimum: string | undefined, level: unknown): boolea
 }
 
 /** What a modern (2026-07-28) client declared it can answer, from its request's `_meta` envelope. */
-export function modernCapabilities(ctx: ServerContext): UpstreamCaller['capabilities'] {
+export function modernCapabilities(ctx: CallContext): UpstreamCaller['capabilities'] {
   // The SDK types the envelope as an opaque object; its keys are the spec's reserved `_meta` names.
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   const caps = envelope?.['io.modelcontextprotocol/clientCapabilities'] as
@@ -65,7 +83,7 @@ export function modernCapabilities(ctx: ServerContext): UpstreamCaller['capabili
 export interface DownstreamCallerOptions {
   sessionKey: string;
   server: Server;
-  ctx: ServerContext;
+  ctx: CallContext;
   era: ProtocolEra;
   /** Server the call goes to; in the aggregate scope log messages name it in their `logger`. */
   prefix: string;
@@ -87,11 +105,7 @@ export function createDownstreamCaller(options: DownstreamCallerOptions): Downst
       roots: caps?.roots !== undefined,
     },
     async request(method: ServerRequestMethod, params, signal) {
-      const send = ctx.mcpReq.send as (
-        r: { method: ServerRequestMethod; params?: Record<string, unknown> },
-        o: { signal: AbortSignal },
-      ) => Promise<unknown>;
-      const result = await send({ method, params }, { signal });
+      const result = await ctx.mcpReq.send({ method, params }, { signal });
       return result as Record<string, unknown>;
     },
     log(params) {

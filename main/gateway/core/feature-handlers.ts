@@ -4,7 +4,7 @@ import { SwitchboardError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { UpstreamPool } from '../../upstream/upstream-pool.ts';
 import type { GatewayScope } from '../gateway-core.ts';
-import type { DownstreamCaller } from './downstream-caller.ts';
+import type { CallContext, DownstreamCaller } from './downstream-caller.ts';
 import { unwrapUri } from './resource-uris.ts';
 import { rewritePromptResult, rewriteReadResult } from './result-rewrite.ts';
 import type { Session } from './session-registry.ts';
@@ -26,7 +26,7 @@ export interface FeatureHandlerDeps {
   view(): ScopeView;
   /** True when `prefix` names an enabled server. */
   isEnabled(prefix: string): boolean;
-  callerFor(ctx: ServerContext, prefix: string): DownstreamCaller;
+  callerFor(ctx: CallContext, prefix: string): DownstreamCaller;
 }
 
 /** The server and upstream URI behind a URI a client sent in `scope`. */

@@ -1,9 +1,9 @@
-import type { Server, ServerContext } from '@modelcontextprotocol/server';
+import type { Server } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../lib/errors.ts';
-import type { GatewayScope } from '../gateway-core.ts';
+import type { GatewayScope, LegacyToolCall, PlainToolCallParams } from '../gateway-core.ts';
 import { toolErrorResult } from './call-outcome.ts';
-import type { DownstreamCaller } from './downstream-caller.ts';
+import type { CallContext, DownstreamCaller } from './downstream-caller.ts';
 import { modernCapabilities } from './downstream-caller.ts';
 import type { InputBridge, RoundOutcome } from './input-bridge.ts';
 import type { Session } from './session-registry.ts';
@@ -28,7 +28,7 @@ export interface ToolCallHandlerDeps {
   /** Why calls to a server cannot run now (missing, disabled). */
   blocked(prefix: string): SwitchboardError | undefined;
   /** The caller of a session-era downstream request. */
-  callerFor(ctx: ServerContext, prefix: string): DownstreamCaller;
+  callerFor(ctx: CallContext, prefix: string): DownstreamCaller;
 }
 
 /**
@@ -40,7 +40,7 @@ export function ownerOf(scope: GatewayScope): string {
 }
 
 /** Where a downstream request's progress notifications go (nowhere when it asked for none). */
-export function progressSinkOf(ctx: ServerContext): ProgressSink | undefined {
+export function progressSinkOf(ctx: CallContext): ProgressSink | undefined {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   if (progressToken === undefined) return undefined;
   return (progress) =>
@@ -57,16 +57,52 @@ function expired(name: string): RoundOutcome<ToolResult> {
   };
 }
 
-/** Registers tools/call on a connection's Server. */
-export function registerToolCallHandler(server: Server, session: Session, deps: ToolCallHandlerDeps): void {
+/** A connection's tools/call handler: what the Server dispatches to, and the session-era hot path too. */
+export type ToolCallHandler = (
+  request: { params: PlainToolCallParams },
+  ctx: CallContext,
+) => Promise<ToolResult>;
+
+/** Registers tools/call on a connection's Server; returns the handler, for the hot path (`legacyToolCallOf`). */
+export function registerToolCallHandler(
+  server: Server,
+  session: Session,
+  deps: ToolCallHandlerDeps,
+): ToolCallHandler {
+  const handle = toolCallHandler(session, deps);
+  server.setRequestHandler('tools/call', async (request, ctx) => (await handle(request, ctx)) as never);
+  return handle;
+}
+
+/**
+ * The handler for the session-era hot path (http/native-exchange.ts), its context built from the session's
+ * Server as the SDK builds it: notifications and server→client requests tied to the request's id, so they travel
+ * on its POST's stream, and the client's answers are matched by the Server as ever.
+ */
+export function legacyToolCallOf(server: Server, handle: ToolCallHandler): LegacyToolCall {
+  return (params, { id, signal }) =>
+    handle(
+      { params },
+      {
+        mcpReq: {
+          _meta: params._meta,
+          signal,
+          notify: (notification) => server.notification(notification as never, { relatedRequestId: id }),
+          send: (request, options) => server.request(request as never, { ...options, relatedRequestId: id }),
+        },
+      },
+    );
+}
+
+function toolCallHandler(session: Session, deps: ToolCallHandlerDeps): ToolCallHandler {
   const { scope, era } = session;
   const owner = ownerOf(scope);
 
-  server.setRequestHandler('tools/call', async (request, ctx) => {
-    const { progressToken: _token, ...meta } = (request.params._meta ?? {}) as Record<string, unknown>;
+  return async (request, ctx) => {
+    const { progressToken: _token, ...meta } = request.params._meta ?? {};
     const args = request.params.arguments as ToolArguments;
     const signal = ctx.mcpReq.signal;
-    const requestState = era === 'modern' ? ctx.mcpReq.requestState<string>() : undefined;
+    const requestState = era === 'modern' ? ctx.mcpReq.requestState?.<string>() : undefined;
 
     // A modern client coming back with answers for a parked call: the call is already routed.
     if (typeof requestState === 'string') {
@@ -81,7 +117,7 @@ export function registerToolCallHandler(server: Server, session: Session, deps: 
             deps.bridge.resume<ToolResult>(owner, requestState, responses, signal) ??
             Promise.resolve(expired(parked.target.name)),
         };
-        return (await deps.path.run(parked, round, signal)) as never;
+        return deps.path.run(parked, round, signal);
       }
     }
 
@@ -114,17 +150,17 @@ export function registerToolCallHandler(server: Server, session: Session, deps: 
     const resolution = resolveTool(deps.view(), scope, exposed, deps.blocked);
     switch (resolution.kind) {
       case 'upstream':
-        return (await callUpstream(resolution.target, args)) as never;
+        return callUpstream(resolution.target, args);
       case 'local':
-        return (await resolution.tool.call(args, {
+        return resolution.tool.call(args, {
           scope,
           signal,
           callUpstream: (target, callArgs) => callUpstream(target, callArgs),
-        })) as never;
+        });
       case 'refused':
         return toolErrorResult(resolution.refusal.prefix, exposed, resolution.refusal.error, false);
       case 'unknown':
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${exposed}`);
     }
-  });
+  };
 }

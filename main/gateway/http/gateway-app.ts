@@ -66,6 +66,8 @@ export interface GatewayStats {
   modernInFlight: number;
   /** Session-era POSTs served on the hot path (native-mcp.ts) since start; the rest went through the app. */
   nativePosts: number;
+  /** Tool calls of those POSTs answered without the SDK Server's dispatch (native-exchange.ts). */
+  nativeToolCalls: number;
 }
 
 /** What the gateway front is, without a socket: a fetch function plus lifecycle. Tests call `fetch` directly. */
@@ -244,6 +246,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       listenStreams: modern.streams,
       modernInFlight: modern.inFlight,
       nativePosts: legacy.nativePosts,
+      nativeToolCalls: legacy.nativeToolCalls,
     }),
   };
 }

@@ -13,12 +13,26 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isId = (value: unknown): value is string | number =>
   typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
 
+/**
+ * Params the SDK's envelope schema accepts: an object whose `_meta`, if any, is an object with a string or integer
+ * progress token, if any. (A message the schema refuses is dropped unanswered by the SDK's Protocol, so it must
+ * go the slow way, whose transport answers it with a JSON-RPC error.)
+ */
+function isPlainParams(params: unknown): boolean {
+  if (!isObject(params)) return false;
+  const meta = params._meta;
+  if (meta === undefined) return true;
+  if (!isObject(meta)) return false;
+  const token = meta.progressToken;
+  return token === undefined || typeof token === 'string' || Number.isInteger(token);
+}
+
 /** True for a request, notification or response with a plain envelope (and no initialize). */
 export function isPlainMessage(value: unknown): value is JSONRPCMessage {
   if (!isObject(value) || value.jsonrpc !== '2.0') return false;
   if ('method' in value) {
     if (typeof value.method !== 'string' || value.method === 'initialize') return false;
-    if ('params' in value && value.params !== undefined && !isObject(value.params)) return false;
+    if ('params' in value && value.params !== undefined && !isPlainParams(value.params)) return false;
     if ('id' in value && !isId(value.id)) return false;
     for (const key in value)
       if (key !== 'jsonrpc' && key !== 'method' && key !== 'params' && key !== 'id') return false;

@@ -89,6 +89,8 @@ export interface LegacySessions {
   readonly size: number;
   /** POSTs served on the hot path so far (handleNative answered them). */
   readonly nativePosts: number;
+  /** Tool calls of those POSTs answered without the SDK Server's dispatch (native-exchange.ts). */
+  readonly nativeToolCalls: number;
 }
 
 interface Session {
@@ -125,6 +127,7 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
   const held = createPrincipalTable<Session>();
   let closing = false;
   let nativePosts = 0;
+  let nativeToolCalls = 0;
 
   const endAll = async () => {
     const all = [...sessions.values()];
@@ -187,13 +190,22 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
     }
     if (admission.evict) closeSession(admission.evict, 'quota: oldest idle session of the caller');
     const server = options.core.createServer(exchange.scope, 'legacy');
+    const toolCall = options.core.legacyToolCall?.(server);
     const transport = new NativeSessionTransport(
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: newSessionId,
         keepAliveMs,
         onsessioninitialized: (id) => register(id),
       }),
-      { keepAliveMs },
+      {
+        keepAliveMs,
+        toolCall:
+          toolCall &&
+          ((params, request) => {
+            nativeToolCalls += 1;
+            return toolCall(params, request);
+          }),
+      },
     );
     const session: Session = {
       id: undefined,
@@ -404,6 +416,10 @@ export function createLegacySessions(options: LegacySessionsOptions): LegacySess
 
     get nativePosts() {
       return nativePosts;
+    },
+
+    get nativeToolCalls() {
+      return nativeToolCalls;
     },
   };
 }

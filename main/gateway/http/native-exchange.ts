@@ -6,6 +6,9 @@ import type {
   TransportSendOptions,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
+import type { LegacyToolCall } from '../gateway-core.ts';
+import type { PlainToolCall } from './plain-tool-call.ts';
+import { plainToolCall, toolCallAnswer, toolCallError } from './plain-tool-call.ts';
 import { HOLD_HEADERS_MS } from './shape-response.ts';
 
 /**
@@ -15,6 +18,13 @@ import { HOLD_HEADERS_MS } from './shape-response.ts';
  * every malformed or unusual request — still goes through the SDK's transport (`inner`). This class sits
  * between the two: the Server talks to it; it hands the Server the messages of native POSTs and routes the
  * Server's answers to them back to their Node response, and everything else to `inner`.
+ *
+ * A plain tools/call of a native POST (plain-tool-call.ts) skips the Server's dispatch too: it goes straight to the
+ * session's tools/call handler (`toolCall`, the one the Server would call), without the SDK's per-message type
+ * guards and its validation of the request and of our result — about 6% of serve's CPU per call (issue 15).
+ * This class then does what the Server's dispatch did for it: an abort signal per call, aborted by the client's
+ * `notifications/cancelled` or by closing; no answer for a cancelled call; errors mapped as the Server maps them.
+ * The call's notifications and server→client requests still go through the Server (`legacyToolCallOf`).
  *
  * An answer goes out the way shape-response.ts describes: one response → one `application/json` body with a
  * Content-Length (one write); a notification or server→client request before it, or nothing within
@@ -38,6 +48,14 @@ interface Exchange {
 const isResponse = (message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } =>
   'id' in message && !('method' in message) && ('result' in message || 'error' in message);
 
+/** The request id a `notifications/cancelled` names, if the message is one. */
+function cancelledId(message: JSONRPCMessage): RequestId | undefined {
+  if (!('method' in message) || message.method !== 'notifications/cancelled' || 'id' in message)
+    return undefined;
+  const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
 export class NativeSessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -47,14 +65,16 @@ export class NativeSessionTransport implements Transport {
   private readonly open = new Set<Exchange>();
   /** Requests whose client went away before the answer: the answer (and what relates to it) is dropped. */
   private readonly dropped = new Set<RequestId>();
+  /** Tool calls this class is running (not the Server), by request id. */
+  private readonly calls = new Map<RequestId, AbortController>();
   private closed = false;
 
   readonly inner: WebStandardStreamableHTTPServerTransport;
-  private readonly options: { keepAliveMs: number; holdMs?: number };
+  private readonly options: { keepAliveMs: number; holdMs?: number; toolCall?: LegacyToolCall };
 
   constructor(
     inner: WebStandardStreamableHTTPServerTransport,
-    options: { keepAliveMs: number; holdMs?: number },
+    options: { keepAliveMs: number; holdMs?: number; toolCall?: LegacyToolCall },
   ) {
     this.inner = inner;
     this.options = options;
@@ -65,7 +85,7 @@ export class NativeSessionTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    this.inner.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    this.inner.onmessage = (message, extra) => this.receive(message, extra, false);
     this.inner.onerror = (error) => this.onerror?.(error);
     this.inner.onclose = () => this.closedByInner();
     await this.inner.start();
@@ -124,7 +144,7 @@ export class NativeSessionTransport implements Transport {
     if (requests.length === 0) {
       response.writeHead(202).end();
       onDone();
-      for (const message of messages) this.onmessage?.(message, {});
+      for (const message of messages) this.receive(message, {}, false);
       return;
     }
     const exchange: Exchange = {
@@ -149,18 +169,53 @@ export class NativeSessionTransport implements Transport {
       exchange.holdTimer.unref();
     }
     response.once('close', () => this.finish(exchange));
-    for (const message of messages) this.onmessage?.(message, {});
+    for (const message of messages) this.receive(message, {}, true);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const call of this.calls.values()) call.abort(new Error('Connection closed'));
+    this.calls.clear();
     for (const exchange of [...this.open]) {
       if (exchange.streaming) exchange.response.end();
       else exchange.response.destroy();
       this.finish(exchange);
     }
     await this.inner.close();
+  }
+
+  /**
+   * One message from the client: a plain tools/call of a native POST is run here, anything else goes to the
+   * Server — a cancellation of a call run here aborts it first (the Server, which does not know the id, ignores it).
+   */
+  private receive(message: JSONRPCMessage, extra: MessageExtraInfo | undefined, native: boolean): void {
+    const call = native && this.options.toolCall !== undefined ? plainToolCall(message) : undefined;
+    if (call !== undefined) return this.runToolCall(call, this.options.toolCall!);
+    const cancelled = cancelledId(message);
+    if (cancelled !== undefined) {
+      const reason = (message as { params?: { reason?: unknown } }).params?.reason;
+      this.calls.get(cancelled)?.abort(reason);
+    }
+    this.onmessage?.(message, extra);
+  }
+
+  private runToolCall(call: PlainToolCall, toolCall: LegacyToolCall): void {
+    const controller = new AbortController();
+    this.calls.set(call.id, controller);
+    // Started on a later microtask and answered through send(), as the Server's dispatch does.
+    void Promise.resolve()
+      .then(() => toolCall(call.params, { id: call.id, signal: controller.signal }))
+      .then(
+        (result) => toolCallAnswer(call.id, result),
+        (error: unknown) => toolCallError(call.id, error),
+      )
+      .then(async (answer) => {
+        if (this.calls.get(call.id) === controller) this.calls.delete(call.id);
+        if (controller.signal.aborted) return; // cancelled or closed: no answer, as the SDK does
+        await this.send(answer);
+      })
+      .catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
   }
 
   private closedByInner(): void {

@@ -6,6 +6,13 @@ describe('the edge check of the hot path', () => {
     for (const message of [
       { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', arguments: {} } },
       { jsonrpc: '2.0', id: 'a', method: 'tools/list' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'x', _meta: { progressToken: 'p', a: 1 } },
+      },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'x', _meta: { progressToken: 7 } } },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 3, result: {} },
       { jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'no' } },
@@ -25,6 +32,10 @@ describe('the edge check of the hot path', () => {
       { jsonrpc: '2.0', id: 1, method: 7 },
       { jsonrpc: '2.0', id: 1, method: 'ping', params: [1] },
       { jsonrpc: '2.0', id: 1, method: 'ping', extra: true },
+      // The SDK's Protocol drops these unanswered; the slow path's transport answers them with an error.
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: { progressToken: {} } } },
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: { progressToken: 1.5 } } },
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: 'm' } },
       { jsonrpc: '2.0', id: 1 },
       { jsonrpc: '2.0', id: 1, result: [] },
       { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'x' } },
